@@ -1,0 +1,22 @@
+# The README's two commands are `make run` and `make test`; both set up what is missing first.
+MVN := ./mvnw -B -q
+CLASSPATH_GOAL := dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+
+.PHONY: setup build test run clean
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	$(MVN) -DskipTests $(CLASSPATH_GOAL) package
+
+test: setup
+	./mvnw -B $(CLASSPATH_GOAL) verify
+
+# Opens the workstation with the demo study and the shipped demo model.
+# On a machine without a display: xvfb-run -a make run
+run: build
+	bin/rayscribe gui
+
+clean:
+	$(MVN) clean
