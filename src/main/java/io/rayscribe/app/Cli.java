@@ -1,5 +1,6 @@
 package io.rayscribe.app;
 
+import io.rayscribe.core.AppEnvironment;
 import io.rayscribe.core.RayScribeException;
 
 import java.io.PrintStream;
@@ -35,6 +36,7 @@ public final class Cli {
     }
 
     public static void main(String[] argv) {
+        AppEnvironment.init();
         System.exit(run(Arrays.asList(argv), System.out, System.err));
     }
 
