@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -367,41 +366,69 @@ public final class SafeTensors implements AutoCloseable {
         return bytes(name).asFloatBuffer();
     }
 
-    /** The tensor as floats, converting F16, BF16 and F64; integer types are rejected. */
+    /**
+     * The tensor as floats, converting F16, BF16 and F64; integer types are rejected. Reads through
+     * the file channel in chunks (not through a mapping), so the page cache behind it does not count
+     * towards the process's resident memory.
+     */
     public float[] floats(String name) {
         TensorInfo t = info(name);
-        if (!t.dtype().isFloat()) {
-            throw RayScribeException.forFile(t.file(), "tensor '" + name + "' has dtype " + t.dtype() + ", expected a float type");
-        }
         long n = t.numel();
         if (n > Integer.MAX_VALUE - 8) {
             throw RayScribeException.forFile(t.file(), "tensor '" + name + "' has too many elements for one array");
         }
         float[] out = new float[(int) n];
-        ByteBuffer b = bytes(name);
-        switch (t.dtype()) {
-            case F32 -> b.asFloatBuffer().get(out);
-            case F64 -> {
-                java.nio.DoubleBuffer d = b.asDoubleBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = (float) d.get(i);
-                }
-            }
-            case F16 -> {
-                ShortBuffer s = b.asShortBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Half.f16ToFloat(s.get(i));
-                }
-            }
-            case BF16 -> {
-                ShortBuffer s = b.asShortBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Half.bf16ToFloat(s.get(i));
-                }
-            }
-            default -> throw new IllegalStateException(t.dtype().toString());
-        }
+        readFloats(name, out, 0);
         return out;
+    }
+
+    /** Reads the tensor as floats into {@code dst} from {@code dstOffset} (used to pack several tensors). */
+    public void readFloats(String name, float[] dst, int dstOffset) {
+        TensorInfo t = info(name);
+        if (!t.dtype().isFloat()) {
+            throw RayScribeException.forFile(t.file(), "tensor '" + name + "' has dtype " + t.dtype() + ", expected a float type");
+        }
+        long n = t.numel();
+        if (dstOffset < 0 || dstOffset + n > dst.length) {
+            throw new IllegalArgumentException("destination too small for tensor '" + name + "'");
+        }
+        FileChannel ch = channels.get(t.file());
+        if (ch == null || !ch.isOpen()) {
+            throw RayScribeException.forFile(t.file(), "tensor '" + name + "': weights were closed");
+        }
+        int per = t.dtype().bytes();
+        ByteBuffer chunk = ByteBuffer.allocate(Math.max(per, (int) Math.min(t.byteLength(), 1 << 20) / per * per))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        long done = 0;
+        int o = dstOffset;
+        while (done < t.byteLength()) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), t.byteLength() - done));
+            readFully(ch, t.file(), chunk, t.offset() + done);
+            chunk.flip();
+            int count = chunk.remaining() / per;
+            switch (t.dtype()) {
+                case F32 -> chunk.asFloatBuffer().get(dst, o, count);
+                case F64 -> {
+                    for (int i = 0; i < count; i++) {
+                        dst[o + i] = (float) chunk.getDouble(i * 8);
+                    }
+                }
+                case F16 -> {
+                    for (int i = 0; i < count; i++) {
+                        dst[o + i] = Half.f16ToFloat(chunk.getShort(i * 2));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < count; i++) {
+                        dst[o + i] = Half.bf16ToFloat(chunk.getShort(i * 2));
+                    }
+                }
+                default -> throw new IllegalStateException(t.dtype().toString());
+            }
+            o += count;
+            done += (long) count * per;
+        }
     }
 
     /** Like {@link #floats(String)} after checking the shape; the error names the file and tensor. */

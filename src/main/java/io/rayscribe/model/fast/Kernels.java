@@ -1,0 +1,151 @@
+package io.rayscribe.model.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels over row-major float matrices. Products take four weight rows at a time so
+ * each load of {@code x} feeds four fused multiply-adds, and a block of four weight rows stays in
+ * cache while all input rows pass by, so prefill streams the weights from memory once per call
+ * however many rows there are.
+ */
+final class Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private Kernels() {
+    }
+
+    /**
+     * out[t * outStride + outOff + r] = W[r, :] · X[t, :] for t in [0, n), r in [r0, r1); W is
+     * [rows, cols] row-major and X rows start {@code xStride} apart. With n = 1 this is the decode
+     * matrix-vector product. Blocks of four weight rows stay in L1 while all n input rows pass by.
+     */
+    static void gemm(float[] w, int cols, float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
+        int bound = S.loopBound(cols);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int b0 = r * cols;
+            int b1 = b0 + cols;
+            int b2 = b1 + cols;
+            int b3 = b2 + cols;
+            for (int t = 0; t < n; t++) {
+                int xo = t * xStride;
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S);
+                FloatVector a3 = FloatVector.zero(S);
+                int c = 0;
+                for (; c < bound; c += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xo + c);
+                    a0 = FloatVector.fromArray(S, w, b0 + c).fma(xv, a0);
+                    a1 = FloatVector.fromArray(S, w, b1 + c).fma(xv, a1);
+                    a2 = FloatVector.fromArray(S, w, b2 + c).fma(xv, a2);
+                    a3 = FloatVector.fromArray(S, w, b3 + c).fma(xv, a3);
+                }
+                float s0 = a0.reduceLanes(VectorOperators.ADD);
+                float s1 = a1.reduceLanes(VectorOperators.ADD);
+                float s2 = a2.reduceLanes(VectorOperators.ADD);
+                float s3 = a3.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    float xc = x[xo + c];
+                    s0 += w[b0 + c] * xc;
+                    s1 += w[b1 + c] * xc;
+                    s2 += w[b2 + c] * xc;
+                    s3 += w[b3 + c] * xc;
+                }
+                int o = t * outStride + outOff + r;
+                out[o] = s0;
+                out[o + 1] = s1;
+                out[o + 2] = s2;
+                out[o + 3] = s3;
+            }
+        }
+        for (; r < r1; r++) {
+            for (int t = 0; t < n; t++) {
+                out[t * outStride + outOff + r] = dot(w, r * cols, x, t * xStride, cols);
+            }
+        }
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < bound; i += L) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    /** y[yOff ..] += a * x[xOff ..] over n elements. */
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    /** y += x over n elements. */
+    static void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    /** Llama RMSNorm as Hugging Face computes it: x / sqrt(mean(x²) + eps) × weight. */
+    static void rmsnorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
+        float ss = dot(x, xOff, x, xOff, n);
+        float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+        int bound = S.loopBound(n);
+        FloatVector iv = FloatVector.broadcast(S, inv);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(iv).mul(FloatVector.fromArray(S, weight, i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * inv * weight[i];
+        }
+    }
+
+    /** In-place softmax over a[off .. off + n). */
+    static void softmax(float[] a, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, a[off + i]);
+        }
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(a[off + i] - max);
+            a[off + i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            a[off + i] *= inv;
+        }
+    }
+
+    /** SwiGLU in place: g[i] = silu(g[i]) × u[i]. */
+    static void swiglu(float[] g, int gOff, float[] u, int uOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = g[gOff + i];
+            g[gOff + i] = v / (1f + (float) Math.exp(-v)) * u[uOff + i];
+        }
+    }
+}
