@@ -1,0 +1,620 @@
+package io.rayscribe.dicom;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import io.rayscribe.core.RayScribeException;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.DataBufferShort;
+import java.awt.image.Raster;
+import java.awt.image.ComponentSampleModel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Turns the pixel data of one frame into a {@link Frame}: uncompressed data is read straight from
+ * the mapped file; RLE is decoded here; JPEG, JPEG lossless and JPEG 2000 go through ImageIO
+ * (JDK, PixelMed and jai-imageio readers). Syntaxes without a decoder fail naming the syntax.
+ */
+final class PixelDecoder {
+    private static final AttributeTag RED_DESC = new AttributeTag(0x0028, 0x1101);
+    private static final AttributeTag GREEN_DESC = new AttributeTag(0x0028, 0x1102);
+    private static final AttributeTag BLUE_DESC = new AttributeTag(0x0028, 0x1103);
+    private static final AttributeTag RED_DATA = new AttributeTag(0x0028, 0x1201);
+    private static final AttributeTag GREEN_DATA = new AttributeTag(0x0028, 0x1202);
+    private static final AttributeTag BLUE_DATA = new AttributeTag(0x0028, 0x1203);
+    private static final AttributeTag RED_SEGMENTED = new AttributeTag(0x0028, 0x1221);
+
+    private PixelDecoder() {
+    }
+
+    static Frame decode(DicomHeader h, int frameIndex) {
+        if (!h.layout.hasPixelData()) {
+            throw RayScribeException.forFile(h.file, "has no pixel data (not an image)");
+        }
+        PixelModule pm = PixelModule.of(h);
+        if (frameIndex < 0 || frameIndex >= pm.frames()) {
+            throw RayScribeException.forFile(h.file, "frame " + frameIndex + " does not exist (the file has "
+                    + pm.frames() + " frame" + (pm.frames() == 1 ? "" : "s") + ")");
+        }
+        String ts = h.layout.transferSyntaxUid();
+        if (!TransferSyntaxes.isDecodable(ts)) {
+            throw RayScribeException.forFile(h.file, "pixel data in " + TransferSyntaxes.describe(ts)
+                    + " cannot be decoded here (no decoder for this transfer syntax)");
+        }
+        try {
+            if (!h.layout.encapsulated()) {
+                if (!TransferSyntaxes.isNative(ts)) {
+                    throw RayScribeException.forFile(h.file, "pixel data should be encapsulated for "
+                            + TransferSyntaxes.describe(ts) + " but has a defined length");
+                }
+                return fromNative(h, pm, frameIndex, h.layout.data(), h.layout.pixelOffset(), h.layout.pixelLength(),
+                        h.layout.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            }
+            byte[] data = Fragments.frame(h, pm.frames(), frameIndex);
+            if (ts.equals(TransferSyntaxes.RLE)) {
+                byte[] raw = Rle.decode(h.file, data, pm);
+                return fromNative(h, pm.withPlanar(0), 0, ByteBuffer.wrap(raw), 0, raw.length, ByteOrder.LITTLE_ENDIAN);
+            }
+            return fromImageIo(h, pm, frameIndex, ts, data);
+        } catch (RayScribeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw RayScribeException.forFile(h.file, "cannot decode frame " + frameIndex + " ("
+                    + TransferSyntaxes.name(ts) + "): " + DicomHeader.oneLine(e));
+        } catch (RuntimeException | StackOverflowError e) {
+            throw RayScribeException.forFile(h.file, "corrupt pixel data in frame " + frameIndex + " ("
+                    + TransferSyntaxes.name(ts) + "): " + DicomHeader.oneLine(e));
+        }
+    }
+
+    // ---------------------------------------------------------------- uncompressed
+
+    private static Frame fromNative(DicomHeader h, PixelModule pm, int frameIndex, ByteBuffer data, int offset,
+                                    long length, ByteOrder order) {
+        long frameBytes = pm.frameBytes();
+        long start = offset + frameBytes * frameIndex;
+        long available = Math.min(length, data.limit() - (long) offset);
+        if (frameBytes * (frameIndex + 1) > available) {
+            throw RayScribeException.forFile(h.file, "pixel data is truncated: frame " + frameIndex + " needs "
+                    + frameBytes + " bytes at offset " + frameBytes * frameIndex + " but only " + Math.max(0, available)
+                    + " bytes of pixel data are in the file");
+        }
+        ByteBuffer frame = data.duplicate().position((int) start).limit((int) (start + frameBytes)).slice().order(order);
+        int n = pm.pixels();
+        if (pm.photometric().startsWith("YBR_FULL_422") || pm.photometric().equals("YBR_PARTIAL_422")) {
+            return colourFrame(pm, ycc422(frame, pm), h);
+        }
+        if (pm.samplesPerPixel() == 3) {
+            int[][] planes = new int[3][n];
+            int bytes = pm.bitsAllocated() / 8;
+            for (int p = 0; p < n; p++) {
+                for (int s = 0; s < 3; s++) {
+                    int at = pm.planarConfiguration() == 1 ? (s * n + p) : (p * 3 + s);
+                    planes[s][p] = sample(frame, at, bytes);
+                }
+            }
+            return colourFrame(pm, planes, h);
+        }
+        int[] raw = null;
+        short[] raw16 = null;
+        byte[] raw8 = null;
+        if (pm.bitsAllocated() == 16) {
+            raw16 = new short[n];
+            frame.asShortBuffer().get(raw16);
+        } else if (pm.bitsAllocated() == 8) {
+            raw8 = new byte[n];
+            frame.get(raw8);
+        } else {
+            raw = new int[n];
+            frame.asIntBuffer().get(raw);
+        }
+        return greyFrame(h, pm, frameIndex, raw, raw16, raw8);
+    }
+
+    private static int sample(ByteBuffer b, int index, int bytes) {
+        switch (bytes) {
+            case 1:
+                return b.get(index) & 0xff;
+            case 2:
+                return b.getShort(index * 2) & 0xffff;
+            default:
+                return b.getInt(index * 4);
+        }
+    }
+
+    /** YBR_FULL_422 uncompressed: Y1 Y2 Cb Cr for each pair of pixels. */
+    private static int[][] ycc422(ByteBuffer b, PixelModule pm) {
+        int n = pm.pixels();
+        int[][] planes = new int[3][n];
+        int bytes = pm.bitsAllocated() / 8;
+        int cols = pm.columns();
+        int k = 0;
+        for (int r = 0; r < pm.rows(); r++) {
+            for (int c = 0; c < cols; c += 2) {
+                int y1 = sample(b, k++, bytes);
+                int y2 = sample(b, k++, bytes);
+                int cb = sample(b, k++, bytes);
+                int cr = sample(b, k++, bytes);
+                int p = r * cols + c;
+                planes[0][p] = y1;
+                planes[1][p] = cb;
+                planes[2][p] = cr;
+                if (c + 1 < cols) {
+                    planes[0][p + 1] = y2;
+                    planes[1][p + 1] = cb;
+                    planes[2][p + 1] = cr;
+                }
+            }
+        }
+        return planes;
+    }
+
+    // ---------------------------------------------------------------- grey and palette
+
+    /** Builds a monochrome (or palette) frame from raw samples of one of three widths. */
+    static Frame greyFrame(DicomHeader h, PixelModule pm, int frameIndex, int[] raw, short[] raw16, byte[] raw8) {
+        int n = pm.pixels();
+        int bs = pm.bitsStored();
+        int shift = pm.highBit() + 1 - bs;
+        if (pm.photometric().equals("PALETTE COLOR")) {
+            return paletteFrame(h, pm, raw, raw16, raw8);
+        }
+        FrameParams fp = FrameParams.of(h, frameIndex, pm.signed());
+        boolean invert = pm.photometric().equals("MONOCHROME1");
+        char[] index = new char[n];
+        float[] modality;
+        if (bs <= 16) {
+            int mask = (1 << bs) - 1;
+            int signBit = pm.signed() ? 1 << (bs - 1) : 0;
+            // index = stored value offset so that index 0 is the smallest representable value
+            if (raw16 != null) {
+                for (int i = 0; i < n; i++) {
+                    index[i] = (char) ((((raw16[i] & 0xffff) >>> shift) & mask) ^ signBit);
+                }
+            } else if (raw8 != null) {
+                for (int i = 0; i < n; i++) {
+                    index[i] = (char) ((((raw8[i] & 0xff) >>> shift) & mask) ^ signBit);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    index[i] = (char) (((raw[i] >>> shift) & mask) ^ signBit);
+                }
+            }
+            int size = 1 << bs;
+            modality = new float[size];
+            for (int k = 0; k < size; k++) {
+                int stored = k - signBit;
+                modality[k] = (float) fp.modality(stored);
+            }
+        } else {
+            // 17..32 bits stored: quantise the actual value range onto 65536 indices (display only).
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) {
+                long s = bs == 32 ? (pm.signed() ? raw[i] : raw[i] & 0xffffffffL)
+                        : storedWide(raw[i] >>> shift, bs, pm.signed());
+                v[i] = s;
+                min = Math.min(min, s);
+                max = Math.max(max, s);
+            }
+            double range = Math.max(1, max - min);
+            double step = range / 65535.0;
+            for (int i = 0; i < n; i++) {
+                index[i] = (char) Math.round((v[i] - min) / step);
+            }
+            modality = new float[65536];
+            for (int k = 0; k < 65536; k++) {
+                modality[k] = (float) fp.modality(min + k * step);
+            }
+        }
+        return new Frame(pm.columns(), pm.rows(), index, modality, invert, fp.windows, fp.voiLuts, fp.voiFunction);
+    }
+
+    private static long storedWide(int v, int bits, boolean signed) {
+        long mask = (1L << bits) - 1;
+        long s = v & mask;
+        if (signed && (s & (1L << (bits - 1))) != 0) {
+            s -= 1L << bits;
+        }
+        return s;
+    }
+
+    private static Frame paletteFrame(DicomHeader h, PixelModule pm, int[] raw, short[] raw16, byte[] raw8) {
+        AttributeList l = h.list;
+        if (l.get(RED_SEGMENTED) != null && l.get(RED_DATA) == null) {
+            throw RayScribeException.forFile(h.file, "segmented palette colour lookup tables are not supported");
+        }
+        int[][] tables = new int[3][];
+        int[] firsts = new int[3];
+        AttributeTag[] descs = {RED_DESC, GREEN_DESC, BLUE_DESC};
+        AttributeTag[] datas = {RED_DATA, GREEN_DATA, BLUE_DATA};
+        for (int c = 0; c < 3; c++) {
+            int[] d = FrameParams.descriptor(wrap(l, descs[c]), false);
+            int[] t = FrameParams.lutData(l.get(datas[c]), d);
+            if (d == null || t == null || t.length == 0) {
+                throw RayScribeException.forFile(h.file, "PALETTE COLOR image without a usable palette lookup table");
+            }
+            int max = 0;
+            for (int v : t) {
+                max = Math.max(max, v);
+            }
+            int shift = (d[2] > 8 && max > 255) ? d[2] - 8 : 0;
+            int[] t8 = new int[t.length];
+            for (int k = 0; k < t.length; k++) {
+                t8[k] = Math.min(255, t[k] >>> shift);
+            }
+            tables[c] = t8;
+            firsts[c] = d[1];
+        }
+        int n = pm.pixels();
+        int mask = (1 << Math.min(pm.bitsStored(), 16)) - 1;
+        int[] rgb = new int[n];
+        for (int i = 0; i < n; i++) {
+            int v = (raw16 != null ? raw16[i] & 0xffff : raw8 != null ? raw8[i] & 0xff : raw[i]) & mask;
+            int r = tables[0][clamp(v - firsts[0], tables[0].length)];
+            int g = tables[1][clamp(v - firsts[1], tables[1].length)];
+            int b = tables[2][clamp(v - firsts[2], tables[2].length)];
+            rgb[i] = (r << 16) | (g << 8) | b;
+        }
+        return new Frame(pm.columns(), pm.rows(), rgb);
+    }
+
+    private static AttributeList wrap(AttributeList l, AttributeTag tag) {
+        // FrameParams.descriptor reads LUT_DESCRIPTOR from an item; a palette descriptor is top-level.
+        AttributeList one = new AttributeList();
+        com.pixelmed.dicom.Attribute a = l.get(tag);
+        if (a != null) {
+            try {
+                com.pixelmed.dicom.Attribute copy = com.pixelmed.dicom.AttributeFactory.newAttribute(FrameParams.LUT_DESCRIPTOR, a.getVR());
+                for (double v : DicomHeader.doubles(l, tag)) {
+                    copy.addValue((int) v);
+                }
+                one.put(copy);
+            } catch (com.pixelmed.dicom.DicomException e) {
+                return one;
+            }
+        }
+        return one;
+    }
+
+    private static int clamp(int k, int len) {
+        return k < 0 ? 0 : (k >= len ? len - 1 : k);
+    }
+
+    // ---------------------------------------------------------------- colour
+
+    /** Converts three sample planes to RGB according to the photometric interpretation. */
+    static Frame colourFrame(PixelModule pm, int[][] planes, DicomHeader h) {
+        int n = pm.pixels();
+        int[] rgb = new int[n];
+        int shift = Math.max(0, Math.min(pm.bitsStored(), pm.bitsAllocated()) - 8);
+        String pi = pm.photometric();
+        boolean ycc = pi.startsWith("YBR_FULL") || pi.equals("YBR_PARTIAL_422") || pi.equals("YBR_PARTIAL_420");
+        boolean partial = pi.startsWith("YBR_PARTIAL");
+        int[] p0 = planes[0];
+        int[] p1 = planes[1];
+        int[] p2 = planes[2];
+        for (int i = 0; i < n; i++) {
+            int a = p0[i] >>> shift;
+            int b = p1[i] >>> shift;
+            int c = p2[i] >>> shift;
+            int r;
+            int g;
+            int bl;
+            if (ycc) {
+                double y = partial ? (a - 16) * 255.0 / 219.0 : a;
+                double cb = partial ? (b - 128) * 255.0 / 224.0 : b - 128;
+                double cr = partial ? (c - 128) * 255.0 / 224.0 : c - 128;
+                r = clamp255(y + 1.402 * cr);
+                g = clamp255(y - 0.344136 * cb - 0.714136 * cr);
+                bl = clamp255(y + 1.772 * cb);
+            } else {
+                r = Math.min(255, a & 0x1ff);
+                g = Math.min(255, b & 0x1ff);
+                bl = Math.min(255, c & 0x1ff);
+            }
+            rgb[i] = (r << 16) | (g << 8) | bl;
+        }
+        return new Frame(pm.columns(), pm.rows(), rgb);
+    }
+
+    private static int clamp255(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    // ---------------------------------------------------------------- ImageIO codecs
+
+    private static Frame fromImageIo(DicomHeader h, PixelModule pm, int frameIndex, String ts, byte[] data) throws IOException {
+        String format;
+        boolean jpeg = ts.equals(TransferSyntaxes.JPEG_BASELINE) || ts.equals(TransferSyntaxes.JPEG_EXTENDED);
+        if (jpeg) {
+            int precision = Jpeg.precision(data);
+            if (precision > 8) {
+                throw RayScribeException.forFile(h.file, precision + "-bit " + TransferSyntaxes.describe(ts)
+                        + " cannot be decoded here (no 12-bit JPEG decoder)");
+            }
+            format = "jpeg";
+        } else if (ts.equals(TransferSyntaxes.JPEG_LOSSLESS_57) || ts.equals(TransferSyntaxes.JPEG_LOSSLESS_70)) {
+            format = "jpeg-lossless";
+        } else {
+            format = "jpeg2000";
+        }
+        ImageReader reader = reader(format, h, ts);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0);
+            int hh = reader.getHeight(0);
+            if (w != pm.columns() || hh != pm.rows()) {
+                throw RayScribeException.forFile(h.file, "compressed frame " + frameIndex + " is " + w + " x " + hh
+                        + " but the header says " + pm.columns() + " x " + pm.rows());
+            }
+            Raster raster = jpeg && reader.canReadRaster() ? reader.readRaster(0, null) : reader.read(0).getRaster();
+            return fromRaster(h, pm, frameIndex, raster, ts);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static ImageReader reader(String format, DicomHeader h, String ts) {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
+        if (!it.hasNext()) {
+            ImageIO.scanForPlugins();
+            it = ImageIO.getImageReadersByFormatName(format);
+        }
+        if (!it.hasNext()) {
+            throw RayScribeException.forFile(h.file, "no ImageIO reader '" + format + "' for "
+                    + TransferSyntaxes.describe(ts) + " on the class path");
+        }
+        return it.next();
+    }
+
+    private static Frame fromRaster(DicomHeader h, PixelModule pm, int frameIndex, Raster r, String ts) {
+        int n = pm.pixels();
+        int bands = r.getNumBands();
+        if (pm.samplesPerPixel() == 3 || bands == 3) {
+            if (bands < 3) {
+                throw RayScribeException.forFile(h.file, "decoded frame has " + bands + " component(s); colour needs 3");
+            }
+            int[][] planes = new int[3][];
+            for (int b = 0; b < 3; b++) {
+                planes[b] = r.getSamples(r.getMinX(), r.getMinY(), pm.columns(), pm.rows(), b, (int[]) null);
+            }
+            String pi = pm.photometric();
+            // JPEG 2000 applies its own inverse colour transform; the JDK JPEG raster is raw YCbCr.
+            PixelModule colour = pm;
+            if (pi.equals("YBR_RCT") || pi.equals("YBR_ICT")
+                    || (pi.startsWith("YBR") && !ts.equals(TransferSyntaxes.JPEG_BASELINE) && !ts.equals(TransferSyntaxes.JPEG_EXTENDED))) {
+                colour = pm.withPhotometric("RGB");
+            } else if (pi.startsWith("YBR_FULL")) {
+                colour = pm.withPhotometric("YBR_FULL");
+            }
+            return colourFrame(colour, planes, h);
+        }
+        DataBuffer db = r.getDataBuffer();
+        boolean simple = r.getSampleModel() instanceof ComponentSampleModel csm && csm.getPixelStride() == 1
+                && csm.getScanlineStride() == pm.columns() && db.getNumBanks() == 1 && r.getMinX() == 0 && r.getMinY() == 0
+                && db.getSize() - db.getOffset() >= n && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0;
+        if (simple && db instanceof DataBufferUShort us && db.getOffset() == 0) {
+            short[] a = us.getData();
+            return greyFrame(h, pm, frameIndex, null, a.length == n ? a : java.util.Arrays.copyOf(a, n), null);
+        }
+        if (simple && db instanceof DataBufferShort ss && db.getOffset() == 0) {
+            short[] a = ss.getData();
+            return greyFrame(h, pm, frameIndex, null, a.length == n ? a : java.util.Arrays.copyOf(a, n), null);
+        }
+        if (simple && db instanceof DataBufferByte bb && db.getOffset() == 0) {
+            byte[] a = bb.getData();
+            return greyFrame(h, pm, frameIndex, null, null, a.length == n ? a : java.util.Arrays.copyOf(a, n));
+        }
+        int[] s = r.getSamples(r.getMinX(), r.getMinY(), pm.columns(), pm.rows(), 0, (int[]) null);
+        return greyFrame(h, pm, frameIndex, s, null, null);
+    }
+
+    /** Encapsulated Pixel Data: items after the Basic Offset Table, grouped into frames. */
+    static final class Fragments {
+        private Fragments() {
+        }
+
+        static byte[] frame(DicomHeader h, int frames, int frameIndex) {
+            ByteBuffer b = h.layout.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            int pos = h.layout.pixelOffset();
+            int end = b.limit();
+            List<int[]> items = new ArrayList<>(); // {offset of value, length, offset of item from first fragment}
+            int[] bot = null;
+            boolean first = true;
+            int firstFragmentItem = -1;
+            while (true) {
+                if (pos + 8 > end) {
+                    if (items.isEmpty()) {
+                        throw RayScribeException.forFile(h.file, "encapsulated pixel data is truncated (no fragments)");
+                    }
+                    break; // tolerate a missing Sequence Delimitation after complete fragments
+                }
+                int group = b.getShort(pos) & 0xffff;
+                int elem = b.getShort(pos + 2) & 0xffff;
+                long len = b.getInt(pos + 4) & 0xffffffffL;
+                if (group == 0xFFFE && elem == 0xE0DD) {
+                    break;
+                }
+                if (group != 0xFFFE || elem != 0xE000) {
+                    throw RayScribeException.forFile(h.file, "encapsulated pixel data: expected an item at byte " + pos
+                            + ", found (" + DicomWalker.hex4(group) + "," + DicomWalker.hex4(elem) + ")");
+                }
+                if (len == 0xFFFFFFFFL || pos + 8 + len > end) {
+                    throw RayScribeException.forFile(h.file, "encapsulated pixel data: fragment at byte " + pos
+                            + " declares " + len + " bytes but only " + Math.max(0, end - pos - 8) + " remain");
+                }
+                if (first) {
+                    int k = (int) (len / 4);
+                    bot = new int[k];
+                    for (int i = 0; i < k; i++) {
+                        bot[i] = b.getInt(pos + 8 + 4 * i);
+                    }
+                    first = false;
+                } else {
+                    if (firstFragmentItem < 0) {
+                        firstFragmentItem = pos;
+                    }
+                    items.add(new int[] {pos + 8, (int) len, pos - firstFragmentItem});
+                }
+                pos += 8 + (int) len;
+                if (items.size() > 10_000_000) {
+                    throw RayScribeException.forFile(h.file, "encapsulated pixel data has too many fragments");
+                }
+            }
+            if (items.isEmpty()) {
+                throw RayScribeException.forFile(h.file, "encapsulated pixel data has no fragments");
+            }
+            List<int[]> mine = select(h, b, items, bot, frames, frameIndex);
+            long total = 0;
+            for (int[] it : mine) {
+                total += it[1];
+            }
+            byte[] out = new byte[(int) total];
+            int o = 0;
+            for (int[] it : mine) {
+                b.get(it[0], out, o, it[1]);
+                o += it[1];
+            }
+            return out;
+        }
+
+        private static List<int[]> select(DicomHeader h, ByteBuffer b, List<int[]> items, int[] bot, int frames, int frameIndex) {
+            if (frames == 1) {
+                return items;
+            }
+            if (items.size() == frames) {
+                return List.of(items.get(frameIndex));
+            }
+            if (bot != null && bot.length == frames) {
+                long from = bot[frameIndex] & 0xffffffffL;
+                long to = frameIndex + 1 < frames ? bot[frameIndex + 1] & 0xffffffffL : Long.MAX_VALUE;
+                List<int[]> out = new ArrayList<>();
+                for (int[] it : items) {
+                    if (it[2] >= from && it[2] < to) {
+                        out.add(it);
+                    }
+                }
+                if (!out.isEmpty()) {
+                    return out;
+                }
+            }
+            // No usable offset table: a frame starts at each fragment that begins a codestream.
+            List<List<int[]>> grouped = new ArrayList<>();
+            for (int[] it : items) {
+                boolean start = it[1] >= 2 && (b.get(it[0]) & 0xff) == 0xFF
+                        && ((b.get(it[0] + 1) & 0xff) == 0xD8 || (b.get(it[0] + 1) & 0xff) == 0x4F);
+                if (start || grouped.isEmpty()) {
+                    grouped.add(new ArrayList<>());
+                }
+                grouped.get(grouped.size() - 1).add(it);
+            }
+            if (frameIndex >= grouped.size()) {
+                throw RayScribeException.forFile(h.file, "encapsulated pixel data holds " + grouped.size()
+                        + " frame(s); frame " + frameIndex + " is missing");
+            }
+            return grouped.get(frameIndex);
+        }
+    }
+
+    /** Reads the sample precision of a JPEG stream's frame header (SOFn). */
+    static final class Jpeg {
+        private Jpeg() {
+        }
+
+        static int precision(byte[] d) {
+            int i = 2;
+            while (i + 4 < d.length) {
+                if ((d[i] & 0xff) != 0xFF) {
+                    i++;
+                    continue;
+                }
+                int m = d[i + 1] & 0xff;
+                if (m == 0xFF) {
+                    i++;
+                    continue;
+                }
+                if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                    return i + 4 < d.length ? d[i + 4] & 0xff : 8;
+                }
+                if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+                    i += 2;
+                    continue;
+                }
+                int len = ((d[i + 2] & 0xff) << 8) | (d[i + 3] & 0xff);
+                i += 2 + len;
+            }
+            return 8;
+        }
+    }
+
+    /** DICOM RLE Lossless (PS3.5 Annex G): PackBits segments, most significant byte first. */
+    static final class Rle {
+        private Rle() {
+        }
+
+        static byte[] decode(java.nio.file.Path file, byte[] d, PixelModule pm) {
+            if (d.length < 64) {
+                throw RayScribeException.forFile(file, "RLE frame is shorter than its 64-byte header");
+            }
+            ByteBuffer hb = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+            int segments = hb.getInt(0);
+            int bps = pm.bitsAllocated() / 8;
+            int spp = pm.samplesPerPixel();
+            if (segments != bps * spp) {
+                throw RayScribeException.forFile(file, "RLE frame has " + segments + " segments; expected " + bps * spp);
+            }
+            int n = pm.pixels();
+            byte[] out = new byte[n * spp * bps];
+            for (int s = 0; s < segments; s++) {
+                long from = hb.getInt(4 + 4 * s) & 0xffffffffL;
+                long to = s + 1 < segments ? hb.getInt(8 + 4 * s) & 0xffffffffL : d.length;
+                if (from < 64 || from > d.length || to > d.length || to < from) {
+                    throw RayScribeException.forFile(file, "RLE segment " + s + " has an invalid offset");
+                }
+                int sample = s / bps;
+                int byteInSample = bps - 1 - (s % bps); // little-endian output, segments MSB first
+                int stride = spp * bps;
+                int base = sample * bps + byteInSample;
+                int p = 0;
+                int i = (int) from;
+                int limit = (int) to;
+                while (i < limit && p < n) {
+                    int c = d[i++];
+                    if (c >= 0) {
+                        int count = c + 1;
+                        for (int k = 0; k < count && i < limit && p < n; k++) {
+                            out[base + stride * p++] = d[i++];
+                        }
+                    } else if (c != -128) {
+                        int count = 1 - c;
+                        if (i >= limit) {
+                            break;
+                        }
+                        byte v = d[i++];
+                        for (int k = 0; k < count && p < n; k++) {
+                            out[base + stride * p++] = v;
+                        }
+                    }
+                }
+                if (p < n) {
+                    throw RayScribeException.forFile(file, "RLE segment " + s + " decodes to " + p + " of " + n + " pixels");
+                }
+            }
+            return out;
+        }
+    }
+}
