@@ -42,7 +42,6 @@ public final class JavaLlamaSession implements DecoderSession {
     private float[] gu;
     private float[] cos;
     private float[] sin;
-    private final float[][] scores;
     private final float[] last;
     private final float[] logits;
     private boolean closed;
@@ -62,7 +61,6 @@ public final class JavaLlamaSession implements DecoderSession {
         this.scale = (float) (1.0 / Math.sqrt(hd));
         this.keyCache = new float[c.numHiddenLayers()][];
         this.valueCache = new float[c.numHiddenLayers()][];
-        this.scores = new float[workers.parts()][];
         this.last = new float[h];
         this.logits = new float[c.vocabSize()];
         ensureCache(Math.min(maxPositions, 256));
@@ -185,10 +183,8 @@ public final class JavaLlamaSession implements DecoderSession {
         int items = n * heads;
         int positionsAll = pos + n;
         long work = (long) items * positionsAll * hd * 2;
-        Workers.Task task = (part, parts) -> {
-            float[] sc = scores[part];
-            int from = Workers.split(items, part, parts, 1);
-            int to = Workers.split(items, part + 1, parts, 1);
+        Workers.Range task = (from, to) -> {
+            float[] sc = new float[positionsAll];
             for (int it = from; it < to; it++) {
                 int t = it / heads;
                 int head = it % heads;
@@ -209,23 +205,21 @@ public final class JavaLlamaSession implements DecoderSession {
                 }
             }
         };
-        if (work < PARALLEL_MIN_WORK || workers.parts() == 1) {
-            task.run(0, 1);
+        if (work < PARALLEL_MIN_WORK) {
+            task.run(0, items);
         } else {
-            workers.run(task);
+            workers.forRange(items, 1, task);
         }
     }
 
     /** out[t * outStride + outOff + r] = W · in[t], rows split across the helper threads when worth it. */
     private void matmul(Matrix w, float[] in, int inStride, int n, float[] out, int outStride, int outOff) {
         long work = (long) w.rows * w.cols * n;
-        if (work < PARALLEL_MIN_WORK || workers.parts() == 1) {
+        if (work < PARALLEL_MIN_WORK) {
             w.gemm(in, inStride, n, out, outStride, outOff, 0, w.rows);
             return;
         }
-        workers.run((part, parts) -> w.gemm(in, inStride, n, out, outStride, outOff,
-                Workers.split(w.rows, part, parts, Matrix.ROW_ALIGN),
-                Workers.split(w.rows, part + 1, parts, Matrix.ROW_ALIGN)));
+        workers.forRange(w.rows, Matrix.ROW_ALIGN, (r0, r1) -> w.gemm(in, inStride, n, out, outStride, outOff, r0, r1));
     }
 
     /** cos/sin of every (row, frequency) for the positions of this call. */
@@ -283,9 +277,6 @@ public final class JavaLlamaSession implements DecoderSession {
         for (int l = 0; l < keyCache.length; l++) {
             keyCache[l] = keyCache[l] == null ? new float[cap * kv] : Arrays.copyOf(keyCache[l], cap * kv);
             valueCache[l] = valueCache[l] == null ? new float[cap * kv] : Arrays.copyOf(valueCache[l], cap * kv);
-        }
-        for (int p = 0; p < scores.length; p++) {
-            scores[p] = new float[cap];
         }
         cacheCapacity = cap;
     }

@@ -1,36 +1,71 @@
 package io.rayscribe.model.fast;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A tiny fork-join for the decode loop: the calling thread runs part 0 of a task and persistent
- * helper threads run the other parts. Helpers spin for a short while after each task before
- * parking, because a decode step issues ~50 short tasks back to back and waking a parked thread
- * costs tens of microseconds each time. Not re-entrant; one caller thread at a time.
+ * A tiny parallel-for for the decode loop. A range is cut into chunks that the calling thread and
+ * persistent helper threads claim from a shared counter, so when a helper has lost its core to
+ * another process the caller simply does the remaining chunks itself instead of waiting for it
+ * (the machine is shared; a static half/half split collapsed to a few tokens/s under load).
+ * Idle helpers spin for a short while before parking, because a decode step issues ~50 short
+ * ranges back to back and waking a parked thread costs tens of microseconds each time.
+ * Not re-entrant; one caller thread at a time.
  */
 public final class Workers implements AutoCloseable {
-    /** One parallel piece of work; {@code part} runs in [0, parts). */
+    /** Work over [from, to). */
     @FunctionalInterface
-    public interface Task {
-        void run(int part, int parts);
+    public interface Range {
+        void run(int from, int to);
     }
 
-    /** How long an idle helper spins before parking. */
+    /** How long an idle helper spins before parking (override with -Drayscribe.spinMicros). */
     private static final long SPIN_NANOS = Long.getLong("rayscribe.spinMicros", 2000) * 1000;
+    /** Chunks per thread: enough to rebalance when a thread stalls, few enough to keep claims cheap. */
+    private static final int CHUNKS_PER_PART = 8;
 
     private final int parts;
     private final Thread[] helpers;
     private final Slot[] slots;
-    private volatile Task task;
+    private volatile Job job;
     private volatile long generation;
     private volatile boolean closed;
 
-    /** Per-helper state, padded so helpers do not share a cache line. */
+    /** One parallel range: chunks are claimed through {@code next}, counted in {@code done}. */
+    private static final class Job {
+        final Range range;
+        final int n;
+        final int chunk;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(Range range, int n, int chunk) {
+            this.range = range;
+            this.n = n;
+            this.chunk = chunk;
+            this.chunks = (n + chunk - 1) / chunk;
+        }
+
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    range.run(c * chunk, Math.min(n, (c + 1) * chunk));
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Per-helper parking flag, padded so helpers do not share a cache line. */
     private static final class Slot {
         long p0, p1, p2, p3, p4, p5, p6;
-        volatile long done;
         volatile boolean sleeping;
-        volatile Throwable failure;
         long q0, q1, q2, q3, q4, q5, q6;
     }
 
@@ -43,9 +78,9 @@ public final class Workers implements AutoCloseable {
         this.helpers = new Thread[parts - 1];
         this.slots = new Slot[parts - 1];
         for (int i = 0; i < helpers.length; i++) {
-            slots[i] = new Slot();
-            int part = i + 1;
-            helpers[i] = new Thread(() -> loop(part), name + "-" + part);
+            Slot slot = new Slot();
+            slots[i] = slot;
+            helpers[i] = new Thread(() -> loop(slot), name + "-" + (i + 1));
             helpers[i].setDaemon(true);
             helpers[i].start();
         }
@@ -61,71 +96,61 @@ public final class Workers implements AutoCloseable {
         return parts;
     }
 
-    /** Runs {@code t} on all parts and returns when every part has finished. */
-    public void run(Task t) {
-        if (parts == 1) {
-            t.run(0, 1);
+    /**
+     * Runs {@code r} over [0, n) in chunks whose starts are multiples of {@code align}, and returns
+     * when all of it is done. Exceptions from any chunk are rethrown here.
+     */
+    public void forRange(int n, int align, Range r) {
+        if (n <= 0) {
+            return;
+        }
+        int blocks = (n + align - 1) / align;
+        int chunkBlocks = Math.max(1, blocks / (parts * CHUNKS_PER_PART));
+        if (parts == 1 || chunkBlocks >= blocks) {
+            r.run(0, n);
             return;
         }
         if (closed) {
             throw new IllegalStateException("workers closed");
         }
-        task = t;
-        long g = generation + 1;
-        generation = g;
+        Job j = new Job(r, n, chunkBlocks * align);
+        job = j;
+        generation = generation + 1;
         for (int i = 0; i < helpers.length; i++) {
             if (slots[i].sleeping) {
                 LockSupport.unpark(helpers[i]);
             }
         }
-        Throwable mine = null;
-        try {
-            t.run(0, parts);
-        } catch (Throwable e) {
-            mine = e;
-        }
-        for (int i = 0; i < helpers.length; i++) {
-            Slot s = slots[i];
-            int spins = 0;
-            while (s.done != g) {
-                if (++spins < 20_000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the helper lost its core to another process
-                }
-            }
-            Throwable f = s.failure;
-            if (f != null) {
-                s.failure = null;
-                mine = mine == null ? f : mine;
+        j.work();
+        int spins = 0;
+        while (j.done.get() < j.chunks) {
+            // A helper is inside a chunk it claimed; if it was descheduled, let it run.
+            if (++spins < 10_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
-        if (mine instanceof RuntimeException re) {
+        Throwable f = j.failure;
+        if (f instanceof RuntimeException re) {
             throw re;
         }
-        if (mine instanceof Error er) {
+        if (f instanceof Error er) {
             throw er;
         }
-        if (mine != null) {
-            throw new IllegalStateException(mine);
+        if (f != null) {
+            throw new IllegalStateException(f);
         }
     }
 
-    private void loop(int part) {
-        Slot s = slots[part - 1];
+    private void loop(Slot s) {
         long seen = 0;
         while (true) {
-            long g = awaitNext(s, seen);
+            seen = awaitNext(s, seen);
             if (closed) {
                 return;
             }
-            seen = g;
-            try {
-                task.run(part, parts);
-            } catch (Throwable e) {
-                s.failure = e;
-            }
-            s.done = g;
+            job.work();
         }
     }
 
@@ -134,9 +159,9 @@ public final class Workers implements AutoCloseable {
         int spins = 0;
         long g;
         while ((g = generation) == seen && !closed) {
-            if ((++spins & 1023) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+            if ((++spins & 255) == 0 && System.nanoTime() - start > SPIN_NANOS) {
                 s.sleeping = true;
-                if ((g = generation) == seen && !closed) {
+                if (generation == seen && !closed) {
                     LockSupport.park(this);
                 }
                 s.sleeping = false;
@@ -145,17 +170,7 @@ public final class Workers implements AutoCloseable {
                 Thread.onSpinWait();
             }
         }
-        return generation;
-    }
-
-    /** Splits [0, n) into {@code parts} ranges aligned to {@code align}; returns the start of {@code part}. */
-    public static int split(int n, int part, int parts, int align) {
-        if (part >= parts) {
-            return n;
-        }
-        long blocks = (n + align - 1) / align;
-        long b = blocks * part / parts;
-        return (int) Math.min(n, b * align);
+        return g;
     }
 
     @Override

@@ -397,7 +397,7 @@ public final class SafeTensors implements AutoCloseable {
             throw RayScribeException.forFile(t.file(), "tensor '" + name + "': weights were closed");
         }
         int per = t.dtype().bytes();
-        ByteBuffer chunk = ByteBuffer.allocate(Math.max(per, (int) Math.min(t.byteLength(), 1 << 20) / per * per))
+        ByteBuffer chunk = ByteBuffer.allocate(Math.max(per, (int) Math.min(t.byteLength(), 256 << 10) / per * per))
                 .order(ByteOrder.LITTLE_ENDIAN);
         long done = 0;
         int o = dstOffset;

@@ -1,0 +1,214 @@
+package io.rayscribe.app;
+
+import ai.djl.Device;
+import io.rayscribe.core.Args;
+import io.rayscribe.core.Json;
+import io.rayscribe.core.RayScribeException;
+import io.rayscribe.model.DecoderSession;
+import io.rayscribe.model.LlamaConfig;
+import io.rayscribe.model.LlamaWeights;
+import io.rayscribe.model.RandomLlama;
+import io.rayscribe.model.djl.DjlLlama;
+import io.rayscribe.model.fast.JavaLlama;
+import io.rayscribe.model.fast.MemoryBandwidth;
+import io.rayscribe.model.fast.Workers;
+import io.rayscribe.model.weights.DType;
+import io.rayscribe.model.weights.SafeTensors;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code rayscribe bench llm}: load time, prefill and decode speed, time to first token and peak
+ * memory of one Llama backend, beside the machine's own memory-bandwidth bound for decoding.
+ * {@code --random-110m DIR} first writes a random-weight 110M-parameter Llama there (if missing).
+ */
+public final class LlmBenchCommand implements Command {
+    private static final Set<String> OPTIONS = Set.of("model", "random-110m", "tokens", "prompt-tokens", "backend",
+            "threads", "repeat", "warmup", "bandwidth-mb");
+
+    @Override
+    public int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+        Args a = Args.parse(argv, Set.of("json"));
+        a.rejectUnknown(OPTIONS);
+        Path dir;
+        if (a.has("random-110m")) {
+            dir = Path.of(a.get("random-110m"));
+            if (!Files.isRegularFile(dir.resolve(SafeTensors.SINGLE_FILE))) {
+                err.println("writing a random-weight 110M Llama to " + dir + " ...");
+                RandomLlama.write(dir, RandomLlama.shape110M(), 1, DType.F32);
+            }
+        } else {
+            dir = Path.of(a.require("model"));
+        }
+        int tokens = a.getInt("tokens", 128);
+        int promptTokens = a.getInt("prompt-tokens", 32);
+        int repeat = a.getInt("repeat", 3);
+        int warmup = a.getInt("warmup", 2);
+        String backend = a.get("backend", "java");
+        int threads = a.getInt("threads", Workers.defaultParts(8));
+        if (tokens < 1 || promptTokens < 1 || repeat < 1 || threads < 1) {
+            throw new RayScribeException("--tokens, --prompt-tokens, --repeat and --threads must be positive");
+        }
+        LlamaConfig config = LlamaConfig.load(dir);
+        if (promptTokens + tokens > config.maxPositionEmbeddings()) {
+            throw new RayScribeException("--prompt-tokens + --tokens exceeds max_position_embeddings " + config.maxPositionEmbeddings());
+        }
+        long weightBytes;
+        try (SafeTensors st = SafeTensors.open(dir)) {
+            LlamaWeights.check(config, st);
+            weightBytes = LlamaWeights.weightBytes(config, st);
+        }
+        String load = loadAverage();
+
+        long t0 = System.nanoTime();
+        AutoCloseable model;
+        DecoderSession session;
+        long bytesPerToken;
+        switch (backend) {
+            case "java" -> {
+                try (SafeTensors st = SafeTensors.open(dir)) {
+                    JavaLlama m = JavaLlama.create(config, st, threads);
+                    model = m;
+                    session = m.newSession();
+                    bytesPerToken = m.bytesPerToken();
+                }
+            }
+            case "djl" -> {
+                DjlLlama m = DjlLlama.load(dir, Device.cpu());
+                model = m;
+                session = m.newSession();
+                // float32 on the torch side; an untied model streams lm_head but only looks up embedding rows.
+                long lookupOnly = config.tieWordEmbeddings() ? 0 : (long) config.vocabSize() * config.hiddenSize();
+                bytesPerToken = 4L * (config.parameterCount() - lookupOnly);
+            }
+            default -> throw new RayScribeException("--backend must be java or djl, got '" + backend + "'");
+        }
+        double loadS = (System.nanoTime() - t0) / 1e9;
+        long loadRss = peakRssKb();
+
+        int[] prompt = promptIds(config, promptTokens);
+        List<double[]> runs = new ArrayList<>();
+        double coldTtft;
+        try (AutoCloseable ignored = model; DecoderSession s = session) {
+            coldTtft = runOnce(s, prompt, tokens)[2];
+            for (int w = 1; w < warmup; w++) {
+                runOnce(s, prompt, tokens); // warm-up rounds: JIT compilation happens here
+            }
+            for (int r = 0; r < repeat; r++) {
+                runs.add(runOnce(s, prompt, tokens));
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RayScribeException("closing the model failed: " + e.getMessage(), e);
+        }
+        long peakRss = peakRssKb();
+        double bandwidth = MemoryBandwidth.measure(threads, a.getInt("bandwidth-mb", 512) * (1L << 20), 5);
+
+        double[] decode = runs.stream().mapToDouble(x -> x[1]).sorted().toArray();
+        double[] prefill = runs.stream().mapToDouble(x -> x[0]).sorted().toArray();
+        double[] ttft = runs.stream().mapToDouble(x -> x[2]).sorted().toArray();
+        double decodeMedian = decode[decode.length / 2];
+        double bound = bandwidth * 1e9 / bytesPerToken;
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", dir.toString());
+        o.put("backend", backend);
+        o.put("threads", backend.equals("java") ? threads : null);
+        o.put("parameters", config.parameterCount());
+        o.put("weight_bytes", weightBytes);
+        o.put("bytes_per_token", bytesPerToken);
+        o.put("load_s", round(loadS, 3));
+        o.put("prompt_tokens", promptTokens);
+        o.put("decode_tokens", tokens);
+        o.put("prefill_tokens_per_s", round(prefill[prefill.length / 2], 1));
+        o.put("decode_tokens_per_s", round(decodeMedian, 1));
+        o.put("decode_tokens_per_s_runs", Arrays.stream(decode).map(v -> round(v, 1)).toArray());
+        o.put("ttft_s", round(ttft[ttft.length / 2], 4));
+        o.put("cold_ttft_s", round(coldTtft, 4));
+        o.put("load_peak_rss_mb", loadRss < 0 ? null : round(loadRss / 1024.0, 1));
+        o.put("peak_rss_mb", peakRss < 0 ? null : round(peakRss / 1024.0, 1));
+        o.put("bandwidth_gb_s", round(bandwidth, 2));
+        o.put("bound_tokens_per_s", round(bound, 1));
+        o.put("fraction_of_bound", round(decodeMedian / bound, 3));
+        o.put("load_average_before", load);
+        if (a.flag("json")) {
+            out.println(Json.COMPACT.toJson(o));
+        } else {
+            o.forEach((k, v) -> out.println(k + ": " + (v instanceof double[] d ? Arrays.toString(d) : v)));
+        }
+        return 0;
+    }
+
+    /** One measured run from an empty cache: {prefill tok/s, decode tok/s, ttft s}. */
+    private static double[] runOnce(DecoderSession s, int[] prompt, int tokens) {
+        s.reset();
+        long t0 = System.nanoTime();
+        float[] logits = s.forward(s.embed(prompt), null);
+        int next = argmax(logits);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < tokens; i++) {
+            logits = s.forward(s.embed(new int[] {next}), null);
+            next = argmax(logits);
+        }
+        long t2 = System.nanoTime();
+        return new double[] {prompt.length / ((t1 - t0) / 1e9), tokens / ((t2 - t1) / 1e9), (t1 - t0) / 1e9};
+    }
+
+    /** BOS followed by fixed pseudo-random ids, so every backend and run sees the same prompt. */
+    private static int[] promptIds(LlamaConfig c, int n) {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] ids = new int[n];
+        ids[0] = c.bosTokenId();
+        for (int i = 1; i < n; i++) {
+            ids[i] = 3 + r.nextInt(c.vocabSize() - 3);
+        }
+        return ids;
+    }
+
+    private static int argmax(float[] a) {
+        int best = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] > a[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** VmHWM (peak resident set) in kB, or -1 where /proc is not available. */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // not Linux: report no figure rather than a wrong one
+        }
+        return -1;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
