@@ -15,6 +15,7 @@ import io.rayscribe.model.DecoderSession;
 import io.rayscribe.model.LlamaConfig;
 import io.rayscribe.model.LlamaWeights;
 import io.rayscribe.model.weights.SafeTensors;
+import io.rayscribe.model.weights.SafeTensorsWriter;
 
 import java.nio.file.Path;
 
@@ -162,6 +163,39 @@ public final class DjlLlama implements AutoCloseable {
     /** Hugging Face name → parameter (live arrays: mark them trainable, update them in place). */
     public Map<String, NDArray> parameters() {
         return params;
+    }
+
+    /**
+     * Random initial weights as Hugging Face initialises a Llama: N(0, 0.02) for matrices, 1 for the
+     * RMSNorm weights. Same seed, same weights.
+     */
+    public static DjlLlama random(LlamaConfig config, long seed, Device device) {
+        java.util.Random r = new java.util.Random(seed);
+        return create(config, (name, shape) -> {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            float[] v = new float[Math.toIntExact(n)];
+            if (name.endsWith("norm.weight")) {
+                java.util.Arrays.fill(v, 1f);
+            } else {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (r.nextGaussian() * 0.02);
+                }
+            }
+            return v;
+        }, device);
+    }
+
+    /** Writes {@code config.json} and {@code model.safetensors} (F32) into {@code dir}. */
+    public void save(Path dir) {
+        config().save(dir);
+        Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            tensors.put(e.getKey(), new SafeTensorsWriter.Tensor(e.getValue().toFloatArray(), e.getValue().getShape().getShape()));
+        }
+        SafeTensorsWriter.write(dir.resolve(SafeTensors.SINGLE_FILE), tensors, Map.of("format", "pt"));
     }
 
     /** Parameter values copied to Java, for checkpoints ({@code name → float[]} in parameter order). */

@@ -1,0 +1,130 @@
+package io.rayscribe.model;
+
+import io.rayscribe.core.RayScribeException;
+import io.rayscribe.dicom.DisplayImage;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Drafts reports from images with one bundle on ONE worker thread (DJL managers and decoder
+ * sessions are not thread-safe): requests queue and run one at a time, never on the caller's thread.
+ * The listener is called on the worker thread. The bundle stays owned by the caller.
+ */
+public final class ReportDrafter implements AutoCloseable {
+    private final ModelBundle bundle;
+    private final ExecutorService worker;
+    private final Decoders.Choice choice;
+    private DecoderSession session;
+
+    public ReportDrafter(ModelBundle bundle) {
+        this.bundle = bundle;
+        this.choice = Decoders.choose(bundle);
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rayscribe-generation-" + bundle.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    public List<PromptRegion> regions() {
+        return bundle.regions();
+    }
+
+    public String modelName() {
+        return bundle.name();
+    }
+
+    /** Where the decoder runs, e.g. "cpu (pure Java)" or "gpu(0) (DJL/PyTorch)". */
+    public String device() {
+        return choice.description();
+    }
+
+    /** Starts drafting a report for {@code image} (null = text-only prompt) and returns at once. */
+    public DraftHandle draft(DisplayImage image, GenerationSettings settings, GenerationListener listener) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<GenerationResult> future = new CompletableFuture<>();
+        long requested = System.nanoTime();
+        worker.submit(() -> {
+            try {
+                DecoderSession s = session();
+                ModelBundle.Prompt prompt = bundle.prompt(image, s);
+                double before = (System.nanoTime() - requested) / 1e9;
+                Generator g = new Generator(s, bundle.tokenizer(), bundle.llmConfig().maxPositionEmbeddings());
+                GenerationResult r = g.generate(prompt, bundle.regions(), settings, listener, cancelled::get);
+                // Time to first token counts from the request (vision and queueing included).
+                GenerationResult result = new GenerationResult(r.promptIds(), r.generatedIds(), r.text(), r.stopReason(),
+                        r.attention(), r.regions(), r.prefillSeconds(), r.decodeSeconds(),
+                        r.generatedIds().length == 0 ? 0 : r.timeToFirstTokenSeconds() + before);
+                future.complete(result);
+                listener.onFinished(result);
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+                try {
+                    listener.onError(t);
+                } catch (RuntimeException ignored) {
+                    // a failing listener must not hide the generation error
+                }
+            }
+        });
+        return new Handle(future, cancelled);
+    }
+
+    private DecoderSession session() {
+        if (session == null) {
+            session = choice.open();
+        }
+        return session;
+    }
+
+    @Override
+    public void close() {
+        worker.submit(() -> {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+        });
+        worker.shutdown();
+        try {
+            worker.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        choice.close();
+    }
+
+    private record Handle(CompletableFuture<GenerationResult> future, AtomicBoolean cancelled) implements DraftHandle {
+        @Override
+        public void cancel() {
+            cancelled.set(true);
+        }
+
+        @Override
+        public boolean isDone() {
+            return future.isDone();
+        }
+
+        @Override
+        public GenerationResult await() throws InterruptedException {
+            try {
+                return future.get();
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RayScribeException re) {
+                    throw re;
+                }
+                throw new RayScribeException("report generation failed: " + c, c);
+            }
+        }
+    }
+}
