@@ -23,6 +23,9 @@ public final class Decoders {
     }
 
     static Choice djl(ModelBundle bundle) {
+        if (!bundle.device().isGpu()) {
+            io.rayscribe.model.djl.DjlLlama.setTorchThreads(1);
+        }
         return new Choice() {
             @Override
             public DecoderSession open() {

@@ -24,6 +24,7 @@ class DjlLlamaReferenceTest {
 
     @BeforeAll
     static void load() throws Exception {
+        DjlLlama.setTorchThreads(1);
         llama = DjlLlama.load(MODEL, Device.cpu());
         reference = JsonParser.parseString(Files.readString(MODEL.resolve("reference.json"))).getAsJsonObject();
     }
