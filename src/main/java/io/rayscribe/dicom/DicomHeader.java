@@ -38,6 +38,7 @@ final class DicomHeader {
                 ? (layout.bigEndian() ? TransferSyntaxes.EXPLICIT_BE : TransferSyntaxes.EXPLICIT_LE)
                 : TransferSyntaxes.IMPLICIT_LE;
         AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false); // icons may hold encapsulated pixels: keep them as they are
         try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(header), datasetTs, false)) {
             list.read(in, TagFromName.PixelData);
         } catch (IOException | DicomException e) {

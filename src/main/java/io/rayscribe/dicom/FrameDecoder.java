@@ -71,6 +71,11 @@ public final class FrameDecoder {
         }
     }
 
+    /** Reads the header and decodes one frame, bypassing every cache (for benchmarks). */
+    public static Frame decodeUncached(Path file, int frameIndex) {
+        return PixelDecoder.decode(DicomHeader.read(file.toAbsolutePath().normalize()), frameIndex);
+    }
+
     private static Frame await(CompletableFuture<Frame> f, Path file) {
         try {
             return f.get();

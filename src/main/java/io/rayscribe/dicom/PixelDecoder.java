@@ -73,6 +73,8 @@ final class PixelDecoder {
         } catch (IOException e) {
             throw RayScribeException.forFile(h.file, "cannot decode frame " + frameIndex + " ("
                     + TransferSyntaxes.name(ts) + "): " + DicomHeader.oneLine(e));
+        } catch (OutOfMemoryError e) {
+            throw RayScribeException.forFile(h.file, "frame " + frameIndex + " needs more memory than is available");
         } catch (RuntimeException | StackOverflowError e) {
             throw RayScribeException.forFile(h.file, "corrupt pixel data in frame " + frameIndex + " ("
                     + TransferSyntaxes.name(ts) + "): " + DicomHeader.oneLine(e));
@@ -348,24 +350,74 @@ final class PixelDecoder {
             }
             format = "jpeg";
         } else if (ts.equals(TransferSyntaxes.JPEG_LOSSLESS_57) || ts.equals(TransferSyntaxes.JPEG_LOSSLESS_70)) {
+            Frame fast = losslessFast(h, pm, frameIndex, data);
+            if (fast != null) {
+                return fast;
+            }
             format = "jpeg-lossless";
         } else {
             format = "jpeg2000";
         }
+        String what = "decoding frame " + frameIndex + " (" + TransferSyntaxes.name(ts) + ")";
+        try {
+            return Watchdog.run(() -> readImageIo(h, pm, frameIndex, ts, data, format, jpeg),
+                    Watchdog.deadlineMs(pm.pixels()), h.file, what);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static Frame readImageIo(DicomHeader h, PixelModule pm, int frameIndex, String ts, byte[] data,
+                                     String format, boolean jpeg) throws IOException {
         ImageReader reader = reader(format, h, ts);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
             int w = reader.getWidth(0);
             int hh = reader.getHeight(0);
-            if (w != pm.columns() || hh != pm.rows()) {
+            if (w > pm.columns() || hh > pm.rows()) {
                 throw RayScribeException.forFile(h.file, "compressed frame " + frameIndex + " is " + w + " x " + hh
                         + " but the header says " + pm.columns() + " x " + pm.rows());
             }
             Raster raster = jpeg && reader.canReadRaster() ? reader.readRaster(0, null) : reader.read(0).getRaster();
+            if (w < pm.columns() || hh < pm.rows()) {
+                // Edge tiles of some whole-slide files are stored smaller: pad them to the frame size.
+                java.awt.image.WritableRaster full = raster.createCompatibleWritableRaster(pm.columns(), pm.rows());
+                full.setRect(-raster.getMinX(), -raster.getMinY(), raster);
+                raster = full;
+            }
             return fromRaster(h, pm, frameIndex, raster, ts);
         } finally {
             reader.dispose();
         }
+    }
+
+    /** Our own lossless decoder; null (fall back to ImageIO) when it cannot handle the stream. */
+    private static Frame losslessFast(DicomHeader h, PixelModule pm, int frameIndex, byte[] data) {
+        int[] dims;
+        try {
+            dims = JpegLossless.dimensions(data);
+        } catch (IOException e) {
+            return null;
+        }
+        if (dims[0] != pm.columns() || dims[1] != pm.rows()) {
+            throw RayScribeException.forFile(h.file, "compressed frame " + frameIndex + " is " + dims[0] + " x " + dims[1]
+                    + " but the header says " + pm.columns() + " x " + pm.rows());
+        }
+        if (dims[2] != pm.samplesPerPixel()) {
+            return null;
+        }
+        int[][] planes;
+        try {
+            planes = JpegLossless.decode(data, new int[1]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (planes.length == 3) {
+            return colourFrame(pm, planes, h);
+        }
+        return greyFrame(h, pm, frameIndex, planes[0], null, null);
     }
 
     private static ImageReader reader(String format, DicomHeader h, String ts) {
