@@ -1,0 +1,130 @@
+package io.rayscribe.ui;
+
+import io.rayscribe.model.PromptRegion;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
+
+/**
+ * Attention controls (on/off, opacity, layer/head, sink masking) and the visual prompts ranked by
+ * their share of the selected tokens' attention; hovering a prompt outlines its region on the image.
+ */
+public final class AttentionPanelView extends VBox {
+    private final ListView<AttentionViewModel.PromptShare> list = new ListView<>();
+
+    public AttentionPanelView(AttentionViewModel vm) {
+        setSpacing(6);
+        Label note = new Label("Model attention, not a diagnosis: it shows which image regions (soft visual prompts) "
+                + "the model looked at while writing the selected words.");
+        note.setWrapText(true);
+        note.getStyleClass().add("muted");
+        CheckBox on = new CheckBox("Show overlay");
+        on.setId("overlay-check");
+        on.selectedProperty().bindBidirectional(vm.visibleProperty());
+        Slider opacity = new Slider(0.05, 1, vm.opacityProperty().get());
+        opacity.setId("opacity-slider");
+        opacity.valueProperty().bindBidirectional(vm.opacityProperty());
+        ComboBox<Integer> layer = new ComboBox<>();
+        layer.setId("layer-combo");
+        ComboBox<Integer> head = new ComboBox<>();
+        head.setId("head-combo");
+        layer.setCellFactory(c -> numberCell("All layers (mean)", "Layer "));
+        layer.setButtonCell(numberCell("All layers (mean)", "Layer "));
+        head.setCellFactory(c -> numberCell("All heads (mean)", "Head "));
+        head.setButtonCell(numberCell("All heads (mean)", "Head "));
+        vm.layersProperty().addListener((o, a, n) -> fill(layer, n.intValue(), vm.layerProperty().get()));
+        vm.headsProperty().addListener((o, a, n) -> fill(head, n.intValue(), vm.headProperty().get()));
+        fill(layer, vm.layersProperty().get(), -1);
+        fill(head, vm.headsProperty().get(), -1);
+        layer.valueProperty().addListener((o, a, v) -> vm.layerProperty().set(v == null ? -1 : v));
+        head.valueProperty().addListener((o, a, v) -> vm.headProperty().set(v == null ? -1 : v));
+        head.disableProperty().bind(vm.layerProperty().lessThan(0));
+        CheckBox sinks = new CheckBox("Mask attention sinks");
+        sinks.setId("sink-check");
+        sinks.selectedProperty().bindBidirectional(vm.maskSinksProperty());
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        g.setVgap(4);
+        g.addRow(0, on, sinks);
+        g.addRow(1, new Label("Opacity"), opacity);
+        g.addRow(2, new Label("Layer"), layer);
+        g.addRow(3, new Label("Head"), head);
+        Label sel = new Label();
+        sel.setId("attention-selection");
+        sel.setWrapText(true);
+        sel.textProperty().bind(Bindings.concat("Tokens: ", vm.selectionTextProperty()));
+        list.setId("prompt-list");
+        list.setItems(vm.ranked());
+        list.setCellFactory(c -> new PromptCell(vm));
+        list.setPlaceholder(new Label("Draft a report to see attention"));
+        VBox.setVgrow(list, Priority.ALWAYS);
+        getChildren().addAll(note, g, sel, new Label("Visual prompts by attention share"), list);
+    }
+
+    private static void fill(ComboBox<Integer> box, int n, int current) {
+        box.getItems().clear();
+        box.getItems().add(-1);
+        for (int i = 0; i < n; i++) {
+            box.getItems().add(i);
+        }
+        box.setValue(current < n ? current : -1);
+    }
+
+    private static ListCell<Integer> numberCell(String all, String prefix) {
+        return new ListCell<>() {
+            @Override
+            protected void updateItem(Integer v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty || v == null ? null : v < 0 ? all : prefix + v);
+            }
+        };
+    }
+
+    private static final class PromptCell extends ListCell<AttentionViewModel.PromptShare> {
+        PromptCell(AttentionViewModel vm) {
+            hoverProperty().addListener((o, a, h) -> {
+                AttentionViewModel.PromptShare s = getItem();
+                if (h && s != null) {
+                    vm.hoveredProperty().set(s.region());
+                } else if (!h && s != null && s.region() != null && s.region().equals(vm.hoveredProperty().get())) {
+                    vm.hoveredProperty().set(null);
+                }
+            });
+        }
+
+        @Override
+        protected void updateItem(AttentionViewModel.PromptShare s, boolean empty) {
+            super.updateItem(s, empty);
+            if (empty || s == null) {
+                setText(null);
+                setGraphic(null);
+                return;
+            }
+            PromptRegion r = s.region();
+            Rectangle bar = new Rectangle(Math.max(1, 80 * Math.min(1, s.share() * 5)), 8);
+            bar.getStyleClass().add("prompt-bar");
+            Label text = new Label(String.format("#%-3d %5.1f%%  %s", s.index(), 100 * s.share(),
+                    r == null ? "" : String.format("x %.2f–%.2f  y %.2f–%.2f", r.x0(), r.x1(), r.y0(), r.y1())));
+            text.setStyle("-fx-font-family: 'Monospaced'; -fx-font-size: 11px;");
+            HBox row = new HBox(6, bar, text);
+            row.setAlignment(Pos.CENTER_LEFT);
+            row.getStyleClass().add("prompt-row");
+            setGraphic(row);
+            setText(null);
+        }
+    }
+
+    public ListView<AttentionViewModel.PromptShare> list() {
+        return list;
+    }
+}

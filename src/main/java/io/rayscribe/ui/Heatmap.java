@@ -1,0 +1,18 @@
+package io.rayscribe.ui;
+
+/** Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1). */
+public record Heatmap(float[] values, int rows, int cols) {
+    /** A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value. */
+    public static int argb(float v) {
+        float t = Math.max(0, Math.min(1, v));
+        float r = clamp(1.7f * t - 0.1f);
+        float g = clamp(1.6f * t * t - 0.15f);
+        float b = clamp(t < 0.35f ? 0.25f + 1.4f * t : 0.74f - 1.2f * (t - 0.35f));
+        int a = (int) (255 * Math.min(1f, 0.15f + 0.95f * t));
+        return a << 24 | (int) (255 * r) << 16 | (int) (255 * g) << 8 | (int) (255 * b);
+    }
+
+    private static float clamp(float x) {
+        return Math.max(0, Math.min(1, x));
+    }
+}

@@ -1,0 +1,326 @@
+package io.rayscribe.ui;
+
+import atlantafx.base.theme.Styles;
+import io.rayscribe.report.AiSpan;
+import io.rayscribe.report.Report;
+import io.rayscribe.report.Section;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.IndexRange;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.fxmisc.richtext.StyleClassedTextArea;
+import org.fxmisc.richtext.event.MouseOverTextEvent;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The report editor: draft controls with progress and settings, the AI-draft banner, the Findings
+ * and Impression text (model-written text styled as an AI draft until reviewed), status actions
+ * and export. Text selection and hover are reported as token ranges for the attention overlay.
+ */
+public final class ReportEditorView extends VBox {
+    private final ReportViewModel vm;
+    private final DraftViewModel draft;
+    private final Map<Section, StyleClassedTextArea> areas = new EnumMap<>(Section.class);
+    private final Button draftButton = new Button("Draft report");
+    private final Button stopButton = new Button("Stop");
+    private final Button regenerateButton = new Button("Regenerate");
+    private final Label tokensLabel = new Label();
+    private final Label aiBannerText = new Label();
+    private boolean syncing;
+    private Section focusedSection = Section.FINDINGS;
+
+    /**
+     * @param onTokens   called with the generated-token range {from, toExclusive} of a selection or
+     *                   hovered character (null when none)
+     * @param onDraft    the Draft / Regenerate action
+     * @param onExport   export in a format
+     */
+    public ReportEditorView(ReportViewModel vm, DraftViewModel draft, Consumer<int[]> onTokens, Runnable onDraft,
+                            Consumer<ReportViewModel.ExportKind> onExport) {
+        this.vm = vm;
+        this.draft = draft;
+        getStyleClass().add("report-editor");
+        setSpacing(8);
+        setPadding(new Insets(8));
+
+        getChildren().add(draftBar(onDraft));
+        getChildren().add(settingsPane());
+        getChildren().add(errorBanner());
+        getChildren().add(aiBanner());
+        for (Section s : Section.values()) {
+            Label title = new Label(s.title());
+            title.getStyleClass().add("section-title");
+            StyleClassedTextArea area = new StyleClassedTextArea();
+            area.setId(s.name().toLowerCase() + "-area");
+            area.getStyleClass().add("report-area");
+            area.setWrapText(true);
+            area.setPrefHeight(s == Section.FINDINGS ? 220 : 110);
+            area.setMinHeight(70);
+            VBox.setVgrow(area, s == Section.FINDINGS ? Priority.ALWAYS : Priority.SOMETIMES);
+            area.plainTextChanges().subscribe(ch -> {
+                if (!syncing && vm.report() != null) {
+                    vm.userEdit(s, ch.getPosition(), ch.getPosition() + ch.getRemoved().length(), ch.getInserted());
+                }
+            });
+            area.selectionProperty().addListener((o, a, sel) -> {
+                focusedSection = s;
+                if (sel.getLength() > 0 && vm.report() != null) {
+                    onTokens.accept(vm.report().tokensIn(s, sel.getStart(), sel.getEnd()));
+                }
+            });
+            area.focusedProperty().addListener((o, a, f) -> {
+                if (f) {
+                    focusedSection = s;
+                }
+            });
+            area.setMouseOverTextDelay(Duration.ofMillis(120));
+            area.addEventHandler(MouseOverTextEvent.MOUSE_OVER_TEXT_BEGIN, e -> {
+                if (vm.report() != null && area.getSelection().getLength() == 0) {
+                    onTokens.accept(vm.report().tokensIn(s, e.getCharacterIndex(), e.getCharacterIndex()));
+                }
+            });
+            area.editableProperty().bind(vm.editableProperty());
+            areas.put(s, area);
+            getChildren().addAll(title, area);
+        }
+        getChildren().add(statusBar(onExport));
+        Label message = new Label();
+        message.setId("report-message");
+        message.setWrapText(true);
+        message.getStyleClass().add("muted");
+        message.textProperty().bind(vm.messageProperty());
+        getChildren().add(message);
+
+        vm.revisionProperty().addListener((o, a, b) -> sync());
+        vm.reportProperty().addListener((o, a, b) -> sync());
+        sync();
+    }
+
+    private HBox draftBar(Runnable onDraft) {
+        draftButton.setId("draft-button");
+        draftButton.getStyleClass().add(Styles.ACCENT);
+        draftButton.setOnAction(e -> onDraft.run());
+        draftButton.setTooltip(new Tooltip("Draft the report with the local model (Ctrl+D)"));
+        stopButton.setId("stop-button");
+        stopButton.setOnAction(e -> draft.stop());
+        stopButton.setTooltip(new Tooltip("Stop generation, keeping the text so far (Esc)"));
+        stopButton.disableProperty().bind(draft.runningProperty().not());
+        regenerateButton.setId("regenerate-button");
+        regenerateButton.setOnAction(e -> onDraft.run());
+        regenerateButton.setTooltip(new Tooltip("Replace the draft with a new one (Ctrl+Shift+D)"));
+        draftButton.disableProperty().bind(draft.runningProperty().or(draft.engineProperty().isNull())
+                .or(vm.editableProperty().not()));
+        regenerateButton.disableProperty().bind(draftButton.disableProperty());
+        ProgressBar progress = new ProgressBar(0);
+        progress.setId("draft-progress");
+        progress.setPrefWidth(110);
+        progress.progressProperty().bind(Bindings.createDoubleBinding(
+                () -> draft.maxTokensProperty().get() <= 0 ? 0 : Math.min(1, draft.tokensProperty().get() / (double) draft.maxTokensProperty().get()),
+                draft.tokensProperty(), draft.maxTokensProperty()));
+        progress.visibleProperty().bind(draft.runningProperty());
+        tokensLabel.setId("tokens-label");
+        tokensLabel.getStyleClass().add("muted");
+        tokensLabel.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensProperty().get() == 0 ? ""
+                        : String.format("%d tokens · %.1f tok/s%s", draft.tokensProperty().get(), draft.tokensPerSecondProperty().get(),
+                        draft.runningProperty().get() || draft.lastStopReasonProperty().get().isEmpty() ? "" : " · " + draft.lastStopReasonProperty().get()),
+                draft.tokensProperty(), draft.tokensPerSecondProperty(), draft.runningProperty(), draft.lastStopReasonProperty()));
+        HBox bar = new HBox(8, draftButton, stopButton, regenerateButton, progress, tokensLabel);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    private Region settingsPane() {
+        CheckBox greedy = new CheckBox("Greedy (deterministic)");
+        greedy.setId("greedy-check");
+        greedy.selectedProperty().bindBidirectional(draft.greedyProperty());
+        Slider temp = new Slider(0.1, 1.5, draft.temperatureProperty().get());
+        temp.valueProperty().bindBidirectional(draft.temperatureProperty());
+        temp.disableProperty().bind(draft.greedyProperty());
+        Label tempValue = new Label();
+        tempValue.textProperty().bind(draft.temperatureProperty().asString("%.2f"));
+        Slider topP = new Slider(0.1, 1.0, draft.topPProperty().get());
+        topP.valueProperty().bindBidirectional(draft.topPProperty());
+        topP.disableProperty().bind(draft.greedyProperty());
+        Label topPValue = new Label();
+        topPValue.textProperty().bind(draft.topPProperty().asString("%.2f"));
+        Spinner<Integer> max = new Spinner<>(8, 1024, draft.maxTokensProperty().get(), 16);
+        max.setEditable(true);
+        max.setPrefWidth(90);
+        max.valueProperty().addListener((o, a, b) -> draft.maxTokensProperty().set(b));
+        GridPane g = new GridPane();
+        g.setHgap(8);
+        g.setVgap(4);
+        g.addRow(0, greedy);
+        g.addRow(1, new Label("Temperature"), temp, tempValue);
+        g.addRow(2, new Label("Top-p"), topP, topPValue);
+        g.addRow(3, new Label("Max tokens"), max);
+        javafx.scene.control.TitledPane pane = new javafx.scene.control.TitledPane("Generation settings", g);
+        pane.setId("settings-pane");
+        pane.setExpanded(false);
+        pane.setAnimated(false);
+        return pane;
+    }
+
+    private Region errorBanner() {
+        Label l = new Label();
+        l.setId("draft-error");
+        l.setWrapText(true);
+        l.textProperty().bind(draft.errorProperty());
+        HBox box = new HBox(l);
+        box.getStyleClass().add("error-banner");
+        box.visibleProperty().bind(draft.errorProperty().isNotEmpty());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
+    private Region aiBanner() {
+        aiBannerText.setId("ai-banner-text");
+        aiBannerText.setWrapText(true);
+        aiBannerText.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(aiBannerText, Priority.ALWAYS);
+        Button acceptSel = new Button("Accept selection");
+        acceptSel.setId("accept-selection");
+        acceptSel.setOnAction(e -> acceptSelection());
+        Button acceptAll = new Button("Accept all");
+        acceptAll.setId("accept-all");
+        acceptAll.setOnAction(e -> vm.acceptAll());
+        acceptAll.disableProperty().bind(draft.runningProperty());
+        acceptSel.disableProperty().bind(draft.runningProperty());
+        HBox banner = new HBox(aiBannerText, acceptSel, acceptAll);
+        banner.setId("ai-banner");
+        banner.setAlignment(Pos.CENTER_LEFT);
+        banner.getStyleClass().add("ai-banner");
+        banner.visibleProperty().bind(vm.unreviewedAiProperty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        return banner;
+    }
+
+    /** Accepts the AI spans touched by the selection (or under the caret) of the focused section. */
+    public void acceptSelection() {
+        StyleClassedTextArea area = areas.get(focusedSection);
+        IndexRange sel = area.getSelection();
+        int start = sel.getLength() > 0 ? sel.getStart() : area.getCaretPosition();
+        int end = sel.getLength() > 0 ? sel.getEnd() : area.getCaretPosition();
+        vm.acceptRange(focusedSection, start, end);
+    }
+
+    private Region statusBar(Consumer<ReportViewModel.ExportKind> onExport) {
+        Label chip = new Label();
+        chip.setId("status-chip");
+        chip.getStyleClass().add("status-chip");
+        chip.textProperty().bind(vm.statusTextProperty());
+        vm.statusTextProperty().addListener((o, a, b) -> {
+            chip.getStyleClass().removeAll("draft", "preliminary", "final");
+            chip.getStyleClass().add(vm.statusStyleClass());
+        });
+        TextField who = new TextField();
+        who.setId("radiologist-field");
+        who.setPromptText("Radiologist");
+        who.setPrefColumnCount(12);
+        who.textProperty().bindBidirectional(vm.radiologistProperty());
+        Button prelim = new Button("Mark preliminary");
+        prelim.setId("preliminary-button");
+        prelim.setOnAction(e -> vm.markPreliminary());
+        prelim.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.report() == null || !vm.statusTextProperty().get().equals("DRAFT")
+                || draft.runningProperty().get(), vm.statusTextProperty(), draft.runningProperty(), vm.reportProperty()));
+        Button sign = new Button("Sign final");
+        sign.setId("sign-button");
+        sign.getStyleClass().add(Styles.SUCCESS);
+        sign.setOnAction(e -> vm.signFinal());
+        sign.disableProperty().bind(vm.canSignProperty().not());
+        sign.setTooltip(new Tooltip("Only a preliminary report with every AI-drafted passage reviewed can be signed"));
+        MenuButton export = new MenuButton("Export");
+        export.setId("export-button");
+        for (ReportViewModel.ExportKind k : ReportViewModel.ExportKind.values()) {
+            MenuItem item = new MenuItem(switch (k) {
+                case TEXT -> "Plain text…";
+                case PDF -> "PDF…";
+                case SR -> "DICOM Basic Text SR…";
+            });
+            item.setOnAction(e -> onExport.accept(k));
+            export.getItems().add(item);
+        }
+        export.disableProperty().bind(draft.runningProperty().or(vm.reportProperty().isNull()));
+        FlowPane bar = new FlowPane(8, 6, chip, who, prelim, sign, export);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    /** Brings the text areas in line with the report (new tokens appended, restored text) and restyles AI spans. */
+    private void sync() {
+        Report r = vm.report();
+        long ai = r == null ? 0 : r.aiSpans().size();
+        aiBannerText.setText("AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
+                + " written by the model and not yet reviewed. Edit or accept them before signing.");
+        for (Section s : Section.values()) {
+            StyleClassedTextArea area = areas.get(s);
+            String want = r == null ? "" : r.text(s);
+            String have = area.getText();
+            if (!have.equals(want)) {
+                syncing = true;
+                try {
+                    if (want.startsWith(have)) {
+                        area.appendText(want.substring(have.length()));
+                    } else {
+                        area.replaceText(want);
+                    }
+                } finally {
+                    syncing = false;
+                }
+            }
+            restyle(area, r == null ? List.of() : r.aiSpans(s));
+        }
+    }
+
+    private static void restyle(StyleClassedTextArea area, List<AiSpan> spans) {
+        int len = area.getLength();
+        if (len == 0) {
+            return;
+        }
+        area.setStyle(0, len, List.of());
+        for (AiSpan a : spans) {
+            if (a.end() <= len) {
+                area.setStyleClass(a.start(), a.end(), "ai-text");
+            }
+        }
+    }
+
+    public StyleClassedTextArea area(Section s) {
+        return areas.get(s);
+    }
+
+    public Button draftButton() {
+        return draftButton;
+    }
+
+    /** For tests and the benchmark: a hook on every synced revision. */
+    public void onSynced(BiConsumer<Section, String> listener) {
+        vm.revisionProperty().addListener((o, a, b) -> {
+            for (Section s : Section.values()) {
+                listener.accept(s, areas.get(s).getText());
+            }
+        });
+    }
+}

@@ -1,0 +1,72 @@
+package io.rayscribe.ui;
+
+import io.rayscribe.dicom.DicomTags;
+import io.rayscribe.dicom.Instance;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.transformation.FilteredList;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Locale;
+
+/** The header of the shown instance as a searchable table (tag, keyword, VR, value), read in the background. */
+public final class TagBrowserView extends VBox {
+    private final FilteredList<DicomTags.TagRow> rows = new FilteredList<>(FXCollections.observableArrayList());
+    private final TextField search = new TextField();
+    private final TableView<DicomTags.TagRow> table = new TableView<>();
+
+    public TagBrowserView(ObjectProperty<Instance> instance, UiTaskExecutor executor) {
+        search.setId("tag-search");
+        search.setPromptText("Search tags (keyword, tag or value)");
+        search.textProperty().addListener((o, a, q) -> {
+            String needle = q.toLowerCase(Locale.ROOT).strip();
+            rows.setPredicate(needle.isEmpty() ? null : r -> (r.tag() + " " + r.name() + " " + r.value())
+                    .toLowerCase(Locale.ROOT).contains(needle));
+        });
+        table.setId("tag-table");
+        table.setItems(rows);
+        table.getColumns().add(col("Tag", 90, r -> "  ".repeat(r.depth()) + r.tag()));
+        table.getColumns().add(col("Name", 170, DicomTags.TagRow::name));
+        table.getColumns().add(col("VR", 40, DicomTags.TagRow::vr));
+        table.getColumns().add(col("Value", 260, DicomTags.TagRow::value));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        setSpacing(4);
+        getChildren().addAll(search, table);
+        instance.addListener((o, a, inst) -> {
+            if (inst == null) {
+                ((javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource()).clear();
+                return;
+            }
+            executor.execute(BackgroundTask.of("tags", () -> DicomTags.list(inst.file()))
+                    .onSuccess(list -> {
+                        if (inst.equals(instance.get())) {
+                            @SuppressWarnings("unchecked")
+                            var src = (javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource();
+                            src.setAll(list);
+                        }
+                    }));
+        });
+    }
+
+    private static TableColumn<DicomTags.TagRow, String> col(String title, double width,
+                                                              java.util.function.Function<DicomTags.TagRow, String> f) {
+        TableColumn<DicomTags.TagRow, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
+        return c;
+    }
+
+    public TextField search() {
+        return search;
+    }
+
+    public TableView<DicomTags.TagRow> table() {
+        return table;
+    }
+}

@@ -1,0 +1,262 @@
+package io.rayscribe.ui;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import io.rayscribe.dicom.SrDocument;
+import io.rayscribe.dicom.SrReader;
+import io.rayscribe.report.ReportStatus;
+import io.rayscribe.report.ReportStore;
+import io.rayscribe.report.Section;
+import io.rayscribe.testing.SharedData;
+import javafx.application.Application;
+import javafx.geometry.Pos;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.rayscribe.ui.UiTestSupport.fx;
+import static io.rayscribe.ui.UiTestSupport.onFx;
+import static io.rayscribe.ui.UiTestSupport.waitFor;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The workstation end to end, headless (Monocle): real DICOM, a real (random-weight) model, real exports. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    @TempDir
+    static Path reportsDir;
+    private MainWindow w;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        w = new MainWindow(true, new ReportStore(reportsDir.resolve("reports")));
+        w.show(stage);
+    }
+
+    @AfterEach
+    void closeWindow() {
+        fx(() -> stage.close());
+    }
+
+    private void openChest() {
+        fx(() -> w.open(List.of(SharedData.resolve(UiTestSupport.CHEST))));
+        waitFor(30, "the chest radiograph on screen", () -> w.viewerView().hasImage());
+    }
+
+    private void loadModel() throws Exception {
+        Path bundle = UiTestSupport.randomBundle();
+        fx(() -> w.loadModel(bundle));
+        waitFor(120, "the model to load", () -> w.draft().engineProperty().get() != null);
+    }
+
+    @Test
+    void opensAStudyDraftsStreamingStopsShowsAttentionAndExportsAnSr(FxRobot robot) throws Exception {
+        openChest();
+        assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_RIGHT)).contains("W "), "window/level overlay");
+        assertFalse(onFx(() -> w.viewerView().cornerText(Pos.TOP_LEFT)).isEmpty(), "patient overlay");
+        loadModel();
+
+        // Draft with greedy decoding: the Findings text must grow in several steps while generation runs.
+        List<Integer> lengthsWhileRunning = new ArrayList<>();
+        fx(() -> {
+            w.draft().greedyProperty().set(true);
+            w.draft().maxTokensProperty().set(96);
+            w.editor().onSynced((s, text) -> {
+                if (w.draft().runningProperty().get()) {
+                    int len = w.editor().area(Section.FINDINGS).getLength() + w.editor().area(Section.IMPRESSION).getLength();
+                    if (lengthsWhileRunning.isEmpty() || lengthsWhileRunning.get(lengthsWhileRunning.size() - 1) != len) {
+                        lengthsWhileRunning.add(len);
+                    }
+                }
+            });
+        });
+        robot.clickOn("#draft-button");
+        waitFor(120, "the draft to finish", () -> !w.draft().runningProperty().get() && w.draft().tokensProperty().get() > 0);
+        assertTrue(lengthsWhileRunning.stream().filter(l -> l > 0).count() >= 2,
+                "text appeared in several steps before generation ended: " + lengthsWhileRunning);
+        String drafted = onFx(() -> w.reports().report().text(Section.FINDINGS) + w.reports().report().text(Section.IMPRESSION));
+        assertFalse(drafted.isBlank());
+        assertTrue(onFx(() -> w.reports().report().hasUnreviewedAi()));
+        assertTrue(robot.lookup("#ai-banner").query().isVisible(), "AI-draft banner shown");
+        assertTrue(w.draft().firstTokenShownNanos() > 0);
+
+        // Stop: a long draft is stopped (Esc) as soon as its first tokens are shown; the partial text stays.
+        fx(() -> {
+            w.draft().maxTokensProperty().set(2000);
+            w.draft().tokensProperty().addListener((o, a, n) -> {
+                if (n.intValue() >= 3 && w.draft().runningProperty().get()) {
+                    w.shortcuts().fire("Esc");
+                }
+            });
+        });
+        robot.clickOn("#regenerate-button");
+        waitFor(60, "the stop", () -> w.draft().tokensProperty().get() >= 3 && !w.draft().runningProperty().get());
+        assertEquals("cancelled", onFx(() -> w.draft().lastStopReasonProperty().get()));
+        int stoppedAt = onFx(() -> w.draft().tokensProperty().get());
+        assertTrue(stoppedAt < 2000, "stopped early at " + stoppedAt);
+        assertFalse(onFx(() -> w.reports().report().text(Section.FINDINGS)).isEmpty(), "partial draft kept");
+
+        // Attention: the whole draft vs a selected phrase give different maps and rankings.
+        waitFor(10, "a heatmap", () -> w.attention().heatmapProperty().get() != null);
+        float[] whole = onFx(() -> w.attention().heatmapProperty().get().values().clone());
+        assertTrue(onFx(() -> w.viewerView().heatmapVisible()));
+        int len = onFx(() -> w.editor().area(Section.FINDINGS).getLength());
+        fx(() -> w.selectText(Section.FINDINGS, 0, Math.min(3, len)));
+        waitFor(10, "the selection to reach the overlay", () -> w.attention().selectionProperty().get() != null);
+        float[] phrase = onFx(() -> w.attention().heatmapProperty().get().values().clone());
+        assertFalse(Arrays.equals(whole, phrase), "overlay changed with the selection");
+        assertFalse(onFx(() -> w.attention().ranked().isEmpty()));
+        double shareSum = onFx(() -> w.attention().ranked().stream().mapToDouble(AttentionViewModel.PromptShare::share).sum());
+        assertEquals(1.0, shareSum, 1e-3);
+        // a single layer and head also gives a (different or equal) valid map
+        fx(() -> {
+            w.attention().layerProperty().set(0);
+            w.attention().headProperty().set(1);
+        });
+        assertNotNull(onFx(() -> w.attention().heatmapProperty().get()));
+        robot.type(KeyCode.ESCAPE);
+        fx(() -> w.viewerView().requestFocus());
+        robot.type(KeyCode.O); // overlay off
+        assertFalse(onFx(() -> w.viewerView().heatmapVisible()));
+
+        // Theme: dark -> light switches the user-agent stylesheet and the looked-up colours.
+        Paint darkBg = onFx(() -> ((Region) w.scene().getRoot()).getBackground() == null ? null
+                : ((Region) w.scene().getRoot()).getBackground().getFills().get(0).getFill());
+        assertEquals(new PrimerDark().getUserAgentStylesheet(), Application.getUserAgentStylesheet());
+        robot.clickOn("#theme-button");
+        assertEquals(new PrimerLight().getUserAgentStylesheet(), Application.getUserAgentStylesheet());
+        waitFor(5, "the light background", () -> {
+            var bg = ((Region) w.scene().getRoot()).getBackground();
+            return bg != null && !bg.getFills().get(0).getFill().equals(darkBg)
+                    && ((Color) bg.getFills().get(0).getFill()).getBrightness() > 0.8;
+        });
+
+        // Review, sign and export: SR read back with the model as device observer.
+        fx(() -> {
+            w.reports().acceptAll();
+            w.reports().radiologistProperty().set("Test^Radiologist");
+            w.reports().markPreliminary();
+            w.reports().signFinal();
+        });
+        assertEquals(ReportStatus.FINAL, onFx(() -> w.reports().report().status()));
+        Path sr = reportsDir.resolve("out/report-sr.dcm");
+        Files.createDirectories(sr.getParent());
+        AtomicBoolean ok = new AtomicBoolean();
+        fx(() -> w.export(ReportViewModel.ExportKind.SR, sr, ok::set));
+        waitFor(30, "the SR export", ok::get);
+        SrDocument back = SrReader.read(sr);
+        String model = onFx(() -> w.draft().engineProperty().get().modelName());
+        assertEquals(model, back.deviceObserverName());
+        assertEquals(onFx(() -> w.reports().report().text(Section.FINDINGS)).strip(), back.findings());
+        assertEquals(onFx(() -> w.reports().report().study().studyUid()), back.studyUid());
+        assertEquals("Test^Radiologist", back.verifierName());
+        assertTrue(back.aiStatus().startsWith("REVIEWED"), back.aiStatus());
+        Path pdf = reportsDir.resolve("out/report.pdf");
+        ok.set(false);
+        fx(() -> w.export(ReportViewModel.ExportKind.PDF, pdf, ok::set));
+        waitFor(30, "the PDF export", ok::get);
+        assertTrue(Files.size(pdf) > 500);
+    }
+
+    @Test
+    void viewerToolsAndShortcutsChangeTheViewButNotWhileTyping(FxRobot robot) throws Exception {
+        openChest();
+        fx(() -> w.viewerView().requestFocus());
+        robot.type(KeyCode.R);
+        assertEquals(90, w.viewer().rotationProperty().get());
+        robot.type(KeyCode.H);
+        robot.type(KeyCode.I);
+        assertTrue(w.viewer().flipHProperty().get());
+        assertTrue(w.viewer().invertProperty().get());
+        String before = w.viewer().windowProperty().get().label();
+        robot.type(KeyCode.DIGIT2);
+        assertEquals("Lung", w.viewer().windowProperty().get().label(), "was " + before);
+        robot.type(KeyCode.X);
+        assertEquals(0, w.viewer().rotationProperty().get());
+        // right-drag changes window/level
+        var start = w.viewer().windowProperty().get();
+        robot.moveTo("#viewport").press(javafx.scene.input.MouseButton.SECONDARY).moveBy(60, 30)
+                .release(javafx.scene.input.MouseButton.SECONDARY);
+        var after = w.viewer().windowProperty().get();
+        assertNotEquals(start.width(), after.width());
+        assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_RIGHT)).contains(String.format("W %.0f", after.width())));
+        // typing "r" in the report does not rotate the image
+        robot.clickOn("#findings-area").write("r");
+        assertEquals(0, w.viewer().rotationProperty().get());
+        assertEquals("r", onFx(() -> w.reports().report().text(Section.FINDINGS)));
+        // the tag browser lists and searches the header
+        fx(() -> w.shortcuts().fire("Ctrl+T"));
+        waitFor(10, "tags", () -> !w.tags().table().getItems().isEmpty());
+        robot.clickOn("#tag-search").write("PatientName");
+        waitFor(5, "the search for '" + onFx(() -> w.tags().search().getText()) + "' (" + onFx(() -> w.tags().table().getItems().size()) + " rows)", () -> w.tags().table().getItems().stream().allMatch(r ->
+                (r.tag() + r.name() + r.value()).toLowerCase().contains("patientname")) && !w.tags().table().getItems().isEmpty());
+        // help lists every shortcut
+        var dialog = onFxUnchecked(() -> w.showHelp());
+        assertEquals(w.shortcuts().all().size(), robot.lookup("#help-table").queryTableView().getItems().size());
+        fx(dialog::close);
+    }
+
+    @Test
+    void badFilesAreListedAndAMissingModelKeepsTheViewerWorking(FxRobot robot) throws Exception {
+        Path dir = reportsDir.resolve("mixed");
+        Files.createDirectories(dir);
+        Files.copy(SharedData.resolve(UiTestSupport.CHEST), dir.resolve("chest.dcm"));
+        Files.writeString(dir.resolve("broken.dcm"), "DICM? not really");
+        fx(() -> w.open(List.of(dir)));
+        waitFor(30, "the good image", () -> w.viewerView().hasImage());
+        waitFor(5, "the load error list", () -> !w.main().loadErrors().isEmpty());
+        assertTrue(onFx(() -> w.main().loadErrors().get(0).file().toString()).endsWith("broken.dcm"));
+        assertTrue(robot.lookup("#load-error-pane").query().isVisible());
+
+        Path missing = reportsDir.resolve("no-such-model");
+        fx(() -> w.loadModel(missing));
+        waitFor(30, "the model error", () -> !w.draft().errorProperty().get().isEmpty());
+        assertTrue(onFx(() -> w.draft().errorProperty().get()).contains(missing.toString()));
+        assertTrue(robot.lookup("#draft-button").queryButton().isDisabled());
+        fx(() -> w.viewerView().requestFocus());
+        robot.type(KeyCode.R);
+        assertEquals(90, w.viewer().rotationProperty().get(), "viewer still works");
+    }
+
+    @Test
+    void aReportIsAutosavedAndRestoredWhenTheStudyIsOpenedAgain() throws Exception {
+        ReportStore store = new ReportStore(reportsDir.resolve("autosave"));
+        MainWindow first = onFx(() -> new MainWindow(false, store));
+        fx(() -> first.open(List.of(SharedData.resolve(UiTestSupport.CHEST))));
+        waitFor(30, "the report", () -> first.reports().report() != null);
+        fx(() -> first.reports().userEdit(Section.IMPRESSION, 0, 0, "No acute findings."));
+        fx(first::close); // flushes the autosave
+        MainWindow second = onFx(() -> new MainWindow(false, store));
+        fx(() -> second.open(List.of(SharedData.resolve(UiTestSupport.CHEST))));
+        waitFor(30, "the restored report", () -> second.reports().report() != null);
+        assertEquals("No acute findings.", onFx(() -> second.reports().report().text(Section.IMPRESSION)));
+        assertEquals("No acute findings.", onFx(() -> second.editor().area(Section.IMPRESSION).getText()));
+        assertTrue(onFx(() -> second.reports().messageProperty().get()).startsWith("Restored"));
+        fx(second::close);
+    }
+
+    private static <T> T onFxUnchecked(java.util.concurrent.Callable<T> c) {
+        try {
+            return onFx(c);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

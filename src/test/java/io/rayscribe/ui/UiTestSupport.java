@@ -1,0 +1,60 @@
+package io.rayscribe.ui;
+
+import io.rayscribe.model.ModelBundle;
+import io.rayscribe.testing.SharedData;
+import javafx.application.Platform;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+/** Shared helpers for the TestFX tests: a small random model bundle and FX-thread waits. */
+final class UiTestSupport {
+    /** A real chest radiograph (CR, MONOCHROME1, 440x440) that opens fast. */
+    static final String CHEST = "dicom/radiography/CR_chest_MONO1_10bit_explicitLE.dcm";
+    private static Path bundle;
+
+    private UiTestSupport() {
+    }
+
+    /** A tiny random multimodal bundle built with the model layer's builder (once per JVM). */
+    static synchronized Path randomBundle() throws Exception {
+        if (bundle == null) {
+            Path dir = Files.createTempDirectory("rayscribe-ui-bundle");
+            ModelBundle.createRandom(dir, ModelBundle.RandomSpec.tiny(SharedData.resolve("models/stories260K-hf"), 512), 42);
+            bundle = dir;
+        }
+        return bundle;
+    }
+
+    static void waitFor(int seconds, String what, Callable<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> onFx(condition));
+        } catch (Exception e) {
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what, e);
+        }
+    }
+
+    static <T> T onFx(Callable<T> c) throws Exception {
+        if (Platform.isFxApplicationThread()) {
+            return c.call();
+        }
+        FutureTask<T> t = new FutureTask<>(c);
+        Platform.runLater(t);
+        return t.get(30, TimeUnit.SECONDS);
+    }
+
+    static void fx(Runnable r) {
+        try {
+            onFx(() -> {
+                r.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
