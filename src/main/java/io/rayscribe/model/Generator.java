@@ -19,11 +19,18 @@ public final class Generator {
     private final DecoderSession session;
     private final TextTokenizer tokenizer;
     private final int contextLength;
+    private java.util.function.Consumer<float[]> firstLogits;
 
     public Generator(DecoderSession session, TextTokenizer tokenizer, int contextLength) {
         this.session = session;
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
+    }
+
+    /** Receives the logits the first token is chosen from (before any penalty), e.g. for reports. */
+    public Generator onFirstLogits(java.util.function.Consumer<float[]> consumer) {
+        this.firstLogits = consumer;
+        return this;
     }
 
     /** Runs one generation on the calling thread. {@code cancelled} is checked before every token. */
@@ -41,11 +48,11 @@ public final class Generator {
         int[] generated = new int[Math.max(1, maxNew)];
         int count = 0;
         String stopReason = "max_tokens";
-        if (prompt.embeddings().length >= contextLength) {
-            stopReason = "max_tokens";
-        }
         float[] logits = prompt.embeddings().length == 0 ? null : session.forward(prompt.embeddings(), capture);
         long prefillEnd = System.nanoTime();
+        if (firstLogits != null && logits != null) {
+            firstLogits.accept(logits.clone());
+        }
         long firstToken = -1;
         int[] history = historyOf(prompt.ids());
         while (count < maxNew && logits != null) {

@@ -98,9 +98,14 @@ public final class DjlLlama implements AutoCloseable {
     }
 
     /** The device DJL picks: the first GPU when one is visible, else the CPU. */
-    public static Device defaultDevice() {
-        return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    public static synchronized Device defaultDevice() {
+        if (defaultDevice == null) {
+            defaultDevice = Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        }
+        return defaultDevice;
     }
+
+    private static Device defaultDevice;
 
     /**
      * Loads a Hugging Face Llama directory ({@code config.json} + {@code model.safetensors} or a sharded
