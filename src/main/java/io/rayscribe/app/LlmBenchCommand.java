@@ -11,6 +11,7 @@ import io.rayscribe.model.RandomLlama;
 import io.rayscribe.model.djl.DjlLlama;
 import io.rayscribe.model.fast.JavaLlama;
 import io.rayscribe.model.fast.MemoryBandwidth;
+import io.rayscribe.model.fast.WeightFormat;
 import io.rayscribe.model.fast.Workers;
 import io.rayscribe.model.weights.DType;
 import io.rayscribe.model.weights.SafeTensors;
@@ -34,7 +35,7 @@ import java.util.SplittableRandom;
  */
 public final class LlmBenchCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("model", "random-110m", "tokens", "prompt-tokens", "backend",
-            "threads", "repeat", "warmup", "bandwidth-mb");
+            "threads", "repeat", "warmup", "bandwidth-mb", "weights");
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
@@ -55,6 +56,10 @@ public final class LlmBenchCommand implements Command {
         int repeat = a.getInt("repeat", 3);
         int warmup = a.getInt("warmup", 2);
         String backend = a.get("backend", "java");
+        WeightFormat format = WeightFormat.parse(a.get("weights", "f32"));
+        if (backend.equals("djl") && format != WeightFormat.F32) {
+            throw new RayScribeException("--weights " + a.get("weights") + " is only available with --backend java");
+        }
         int threads = a.getInt("threads", Workers.defaultParts(8));
         if (tokens < 1 || promptTokens < 1 || repeat < 1 || threads < 1) {
             throw new RayScribeException("--tokens, --prompt-tokens, --repeat and --threads must be positive");
@@ -77,7 +82,7 @@ public final class LlmBenchCommand implements Command {
         switch (backend) {
             case "java" -> {
                 try (SafeTensors st = SafeTensors.open(dir)) {
-                    JavaLlama m = JavaLlama.create(config, st, threads);
+                    JavaLlama m = JavaLlama.create(config, st, threads, format);
                     model = m;
                     session = m.newSession();
                     bytesPerToken = m.bytesPerToken();
@@ -124,6 +129,7 @@ public final class LlmBenchCommand implements Command {
         o.put("model", dir.toString());
         o.put("backend", backend);
         o.put("threads", backend.equals("java") ? threads : null);
+        o.put("weights", format.name().toLowerCase(java.util.Locale.ROOT));
         o.put("parameters", config.parameterCount());
         o.put("weight_bytes", weightBytes);
         o.put("bytes_per_token", bytesPerToken);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 /**
  * A Llama decoder in pure Java (Vector API), for fast CPU decoding. Weights are converted to float32
- * on the heap once at load, with the q/k/v projections packed into one matrix and gate/up into
+ * (or, on request, int8 with group scales) on the heap once at load, with the q/k/v projections packed into one matrix and gate/up into
  * another so each layer needs four parallel matrix products per token. Immutable after loading;
  * each {@link #newSession()} has its own KV cache and helper threads.
  */
@@ -27,10 +27,12 @@ public final class JavaLlama implements AutoCloseable {
     final Matrix head;
     final float[] invFreq;
     private final int threads;
+    private final WeightFormat format;
 
-    private JavaLlama(LlamaConfig c, SafeTensors st, int threads) {
+    private JavaLlama(LlamaConfig c, SafeTensors st, int threads, WeightFormat format) {
         this.config = c;
         this.threads = threads;
+        this.format = format;
         int h = c.hiddenSize();
         int kv = c.kvDim();
         int im = c.intermediateSize();
@@ -47,19 +49,23 @@ public final class JavaLlama implements AutoCloseable {
             st.readFloats(LlamaWeights.q(l), wqkv, 0);
             st.readFloats(LlamaWeights.k(l), wqkv, h * h);
             st.readFloats(LlamaWeights.v(l), wqkv, (h + kv) * h);
-            qkv[l] = new F32Matrix(wqkv, h + 2 * kv, h);
-            o[l] = new F32Matrix(st.floats(LlamaWeights.o(l)), h, h);
+            qkv[l] = matrix(wqkv, h + 2 * kv, h);
+            o[l] = matrix(st.floats(LlamaWeights.o(l)), h, h);
             float[] wgu = new float[2 * im * h];
             st.readFloats(LlamaWeights.gate(l), wgu, 0);
             st.readFloats(LlamaWeights.up(l), wgu, im * h);
-            gateUp[l] = new F32Matrix(wgu, 2 * im, h);
-            down[l] = new F32Matrix(st.floats(LlamaWeights.down(l)), h, im);
+            gateUp[l] = matrix(wgu, 2 * im, h);
+            down[l] = matrix(st.floats(LlamaWeights.down(l)), h, im);
             inputNorm[l] = st.floats(LlamaWeights.inputNorm(l));
             postNorm[l] = st.floats(LlamaWeights.postNorm(l));
         }
         finalNorm = st.floats(LlamaWeights.FINAL_NORM);
-        head = new F32Matrix(c.tieWordEmbeddings() ? embed : st.floats(LlamaWeights.LM_HEAD), c.vocabSize(), h);
+        head = matrix(c.tieWordEmbeddings() ? embed : st.floats(LlamaWeights.LM_HEAD), c.vocabSize(), h);
         invFreq = ropeInverseFrequencies(c);
+    }
+
+    private Matrix matrix(float[] w, int rows, int cols) {
+        return format == WeightFormat.Q8 ? Q8Matrix.quantize(w, rows, cols) : new F32Matrix(w, rows, cols);
     }
 
     /** Loads a Hugging Face Llama directory ({@code config.json} + safetensors). */
@@ -80,8 +86,16 @@ public final class JavaLlama implements AutoCloseable {
 
     /** As {@link #create(LlamaConfig, SafeTensors)} with an explicit thread count per session. */
     public static JavaLlama create(LlamaConfig config, SafeTensors weights, int threads) {
+        return create(config, weights, threads, WeightFormat.F32);
+    }
+
+    /**
+     * As {@link #create(LlamaConfig, SafeTensors, int)} keeping the matrices in {@code format};
+     * {@link WeightFormat#Q8} trades exactness for ~4× less memory traffic per token.
+     */
+    public static JavaLlama create(LlamaConfig config, SafeTensors weights, int threads, WeightFormat format) {
         LlamaWeights.check(config, weights);
-        return new JavaLlama(config, weights, threads);
+        return new JavaLlama(config, weights, threads, format);
     }
 
     /** Hugging Face's inv_freq, computed in float32 as transformers does. */
@@ -97,6 +111,10 @@ public final class JavaLlama implements AutoCloseable {
 
     public LlamaConfig config() {
         return config;
+    }
+
+    public WeightFormat format() {
+        return format;
     }
 
     public int threads() {
