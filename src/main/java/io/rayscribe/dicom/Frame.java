@@ -22,6 +22,8 @@ public final class Frame {
     private final List<Window> windows;
     private final Map<Window, VoiLut> voiLuts;
     private final String voiFunction;
+    private final int paddingIndex;
+    private int storedOffset;
     private volatile Window auto;
 
     /** A VOI LUT from the file: output = data[clamp(value - first)] scaled from {@code maxOut}. */
@@ -29,7 +31,8 @@ public final class Frame {
     }
 
     Frame(int width, int height, char[] index, float[] modality, boolean invert, List<Window> windows,
-          Map<Window, VoiLut> voiLuts, String voiFunction) {
+          Map<Window, VoiLut> voiLuts, String voiFunction, int paddingIndex) {
+        this.paddingIndex = paddingIndex;
         this.width = width;
         this.height = height;
         this.index = index;
@@ -39,6 +42,12 @@ public final class Frame {
         this.windows = List.copyOf(windows);
         this.voiLuts = Map.copyOf(voiLuts);
         this.voiFunction = voiFunction == null ? "LINEAR" : voiFunction;
+    }
+
+    /** Records that index = stored + offset (2^(bits-1) for signed data, 0 otherwise). */
+    Frame withStoredOffset(int offset) {
+        this.storedOffset = offset;
+        return this;
     }
 
     Frame(int width, int height, int[] rgb) {
@@ -51,6 +60,7 @@ public final class Frame {
         this.windows = List.of();
         this.voiLuts = Map.of();
         this.voiFunction = "LINEAR";
+        this.paddingIndex = -1;
     }
 
     public int width() {
@@ -107,6 +117,18 @@ public final class Frame {
             return Double.NaN;
         }
         return modality[index[y * width + x]];
+    }
+
+    /** Modality value of a stored value (for tests and pixel probes). */
+    double modality(int stored) {
+        return modality[indexOf(stored)];
+    }
+
+    /** LUT index of a stored value: stored values are offset so that the smallest one is index 0. */
+    int indexOf(int stored) {
+        // index 0 holds the smallest stored value; find the offset from the table once
+        int k = stored + storedOffset;
+        return Math.max(0, Math.min(modality.length - 1, k));
     }
 
     /** Memory held by this frame, for the decoder's cache. */
@@ -202,6 +224,11 @@ public final class Frame {
         for (char c : index) {
             hist[c]++;
         }
+        long total = index.length;
+        if (paddingIndex >= 0 && paddingIndex < hist.length && hist[paddingIndex] < total) {
+            total -= hist[paddingIndex]; // padding (outside the scan field) would stretch the window
+            hist[paddingIndex] = 0;
+        }
         // Order bins by modality value (a modality LUT may be non-monotonic).
         Integer[] order = null;
         boolean monotonic = true;
@@ -217,7 +244,6 @@ public final class Frame {
             }
             java.util.Arrays.sort(order, (a, b) -> Float.compare(modality[a], modality[b]));
         }
-        long total = index.length;
         long lowCount = (long) Math.floor(total * 0.005);
         long highCount = (long) Math.ceil(total * 0.995);
         double lo = Double.NaN;

@@ -33,6 +33,8 @@ final class FrameParams {
     final List<Window> windows = new ArrayList<>();
     final Map<Window, Frame.VoiLut> voiLuts = new LinkedHashMap<>();
     String voiFunction = "LINEAR";
+    /** Pixel Padding Value (stored units) or null: excluded from the automatic window. */
+    Integer padding;
 
     static FrameParams of(DicomHeader h, int frameIndex, boolean signed) {
         FrameParams p = new FrameParams();
@@ -60,6 +62,12 @@ final class FrameParams {
                 p.modalityFirst = desc[1];
                 p.modalityLut = data;
             }
+        }
+
+        double[] pad = DicomHeader.doubles(top, new AttributeTag(0x0028, 0x0120));
+        if (pad.length > 0 && Double.isFinite(pad[0])) {
+            int v = (int) pad[0];
+            p.padding = signed && v > 32767 ? v - 65536 : v;
         }
 
         // VOI: per-frame, then shared functional group, then top level.

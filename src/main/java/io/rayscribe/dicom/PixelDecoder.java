@@ -112,7 +112,12 @@ final class PixelDecoder {
         int[] raw = null;
         short[] raw16 = null;
         byte[] raw8 = null;
-        if (pm.bitsAllocated() == 16) {
+        if (pm.bitsAllocated() == 16 && pm.bitsStored() <= 16 && !pm.photometric().equals("PALETTE COLOR")) {
+            // Fast path: bulk-copy the mapped file into the index array, then mask in place.
+            char[] index = new char[n];
+            frame.asCharBuffer().get(index);
+            return greyFromIndex(h, pm, frameIndex, index);
+        } else if (pm.bitsAllocated() == 16) {
             raw16 = new short[n];
             frame.asShortBuffer().get(raw16);
         } else if (pm.bitsAllocated() == 8) {
@@ -222,7 +227,45 @@ final class PixelDecoder {
                 modality[k] = (float) fp.modality(min + k * step);
             }
         }
-        return new Frame(pm.columns(), pm.rows(), index, modality, invert, fp.windows, fp.voiLuts, fp.voiFunction);
+        return new Frame(pm.columns(), pm.rows(), index, modality, invert, fp.windows, fp.voiLuts, fp.voiFunction,
+                bs <= 16 ? paddingIndex(fp, bs, pm.signed() ? 1 << (bs - 1) : 0) : -1)
+                .withStoredOffset(bs <= 16 && pm.signed() ? 1 << (bs - 1) : 0);
+    }
+
+    /** {@code index} holds raw 16-bit words; turn them into LUT indices in place (in parallel when large). */
+    static Frame greyFromIndex(DicomHeader h, PixelModule pm, int frameIndex, char[] index) {
+        int bs = pm.bitsStored();
+        int shift = pm.highBit() + 1 - bs;
+        int mask = (1 << bs) - 1;
+        int signBit = pm.signed() ? 1 << (bs - 1) : 0;
+        if (shift != 0 || mask != 0xffff || signBit != 0) {
+            int n = index.length;
+            int chunks = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / (1 << 18)));
+            java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+                int from = (int) ((long) n * c / chunks);
+                int to = (int) ((long) n * (c + 1) / chunks);
+                for (int i = from; i < to; i++) {
+                    index[i] = (char) (((index[i] >>> shift) & mask) ^ signBit);
+                }
+            });
+        }
+        FrameParams fp = FrameParams.of(h, frameIndex, pm.signed());
+        int size = 1 << bs;
+        float[] modality = new float[size];
+        for (int k = 0; k < size; k++) {
+            modality[k] = (float) fp.modality(k - signBit);
+        }
+        return new Frame(pm.columns(), pm.rows(), index, modality, pm.photometric().equals("MONOCHROME1"),
+                fp.windows, fp.voiLuts, fp.voiFunction, paddingIndex(fp, bs, signBit)).withStoredOffset(signBit);
+    }
+
+    /** The LUT index of the Pixel Padding Value, or -1. */
+    private static int paddingIndex(FrameParams fp, int bs, int signBit) {
+        if (fp.padding == null) {
+            return -1;
+        }
+        int k = fp.padding + signBit;
+        return k >= 0 && k < (1 << bs) ? k : -1;
     }
 
     private static long storedWide(int v, int bits, boolean signed) {
