@@ -20,6 +20,7 @@ public final class ReportDrafter implements AutoCloseable {
     private final ModelBundle bundle;
     private final ExecutorService worker;
     private final Decoders.Choice choice;
+    private final CompletableFuture<Void> ready;
     private DecoderSession session;
 
     public ReportDrafter(ModelBundle bundle) {
@@ -30,6 +31,36 @@ public final class ReportDrafter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.ready = CompletableFuture.runAsync(this::warmUp, worker);
+    }
+
+    /** Blocks until the start-up warm-up has run (drafts submitted earlier simply queue behind it). */
+    public void awaitReady() throws InterruptedException {
+        try {
+            ready.get();
+        } catch (ExecutionException e) {
+            // warmUp swallows model errors; nothing to report here
+        }
+    }
+
+    /**
+     * Runs the whole path once on a blank image (vision, prefill, a few decode steps) as soon as the
+     * drafter exists, so JIT compilation and native initialisation are paid before the first real
+     * request: the first draft's time to first token is then the steady one.
+     */
+    private void warmUp() {
+        try {
+            DecoderSession s = session();
+            // Radiograph-sized, so the preprocessing loops are compiled too.
+            DisplayImage blank = new DisplayImage(1024, 1024, new byte[1024 * 1024], null);
+            ModelBundle.Prompt prompt = bundle.prompt(bundle.hasVision() ? blank : null, s);
+            int steps = Math.min(16, Math.max(0, bundle.llmConfig().maxPositionEmbeddings() - prompt.embeddings().length));
+            GenerationSettings quick = new GenerationSettings(true, 1f, 0, 1f, 0, 1f, steps, List.of(), false, true);
+            new Generator(s, bundle.tokenizer(), bundle.llmConfig().maxPositionEmbeddings())
+                    .generate(prompt, bundle.regions(), quick, e -> { }, () -> false);
+        } catch (RuntimeException e) {
+            // A broken model fails again, with its message, on the first real request.
+        }
     }
 
     public ModelBundle bundle() {
