@@ -18,6 +18,8 @@ import io.rayscribe.model.weights.SafeTensors;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,6 +141,7 @@ public final class LlmBenchCommand implements Command {
         o.put("prefill_tokens_per_s", round(prefill[prefill.length / 2], 1));
         o.put("decode_tokens_per_s", round(decodeMedian, 1));
         o.put("decode_tokens_per_s_runs", Arrays.stream(decode).map(v -> round(v, 1)).toArray());
+        o.put("decode_cpu_share_runs", runs.stream().mapToDouble(x -> round(x[3], 2)).toArray());
         o.put("ttft_s", round(ttft[ttft.length / 2], 4));
         o.put("cold_ttft_s", round(coldTtft, 4));
         o.put("load_peak_rss_mb", loadRss < 0 ? null : round(loadRss / 1024.0, 1));
@@ -155,19 +158,27 @@ public final class LlmBenchCommand implements Command {
         return 0;
     }
 
-    /** One measured run from an empty cache: {prefill tok/s, decode tok/s, ttft s}. */
+    /**
+     * One measured run from an empty cache: {prefill tok/s, decode tok/s, ttft s, decode CPU share}.
+     * The CPU share is the calling thread's CPU time over wall time while decoding: near 1 when it
+     * had a core to itself, lower when other processes took the machine (the figures are then low).
+     */
     private static double[] runOnce(DecoderSession s, int[] prompt, int tokens) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         s.reset();
         long t0 = System.nanoTime();
         float[] logits = s.forward(s.embed(prompt), null);
         int next = argmax(logits);
         long t1 = System.nanoTime();
+        long c1 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < tokens; i++) {
             logits = s.forward(s.embed(new int[] {next}), null);
             next = argmax(logits);
         }
         long t2 = System.nanoTime();
-        return new double[] {prompt.length / ((t1 - t0) / 1e9), tokens / ((t2 - t1) / 1e9), (t1 - t0) / 1e9};
+        long c2 = mx.getCurrentThreadCpuTime();
+        return new double[] {prompt.length / ((t1 - t0) / 1e9), tokens / ((t2 - t1) / 1e9), (t1 - t0) / 1e9,
+            (double) (c2 - c1) / (t2 - t1)};
     }
 
     /** BOS followed by fixed pseudo-random ids, so every backend and run sees the same prompt. */

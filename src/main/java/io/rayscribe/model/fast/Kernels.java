@@ -70,6 +70,14 @@ final class Kernels {
     }
 
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (n < 2 * L) {
+            // Short vectors (small head dims): a lane reduction would cost more than the products.
+            float s = 0;
+            for (int i = 0; i < n; i++) {
+                s += a[aOff + i] * b[bOff + i];
+            }
+            return s;
+        }
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;

@@ -21,6 +21,13 @@ public final class MemoryBandwidth {
             a[i] = 1f; // touch every page so the first pass does not measure page faults
         }
         double[] sink = new double[2];
+        // Compile sum() with C2 first: a method that ran only a few times (even if its loop is long)
+        // runs interpreted or in C1, where Vector API operations are not intrinsified and are ~50×
+        // slower, which would measure the compiler, not the memory.
+        float[] small = new float[4096];
+        for (int i = 0; i < 30_000; i++) {
+            sink[0] += sum(small, 0, small.length);
+        }
         Thread caller = Thread.currentThread();
         double best = 0;
         int len = n;
