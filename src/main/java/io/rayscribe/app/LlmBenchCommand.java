@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -33,11 +34,13 @@ import java.util.SplittableRandom;
 /**
  * {@code rayscribe bench llm}: load time, prefill and decode speed, time to first token and peak
  * memory of one Llama backend, beside the machine's own memory-bandwidth bound for decoding.
- * {@code --random-110m DIR} first writes a random-weight 110M-parameter Llama there (if missing).
+ * {@code --random-110m DIR} first writes a random-weight 110M-parameter Llama there (if missing);
+ * {@code --peer djl} (or {@code java:q8}, ...) measures a second backend in the same run and reports
+ * how many generated ids the two agree on.
  */
 public final class LlmBenchCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("model", "random-110m", "tokens", "prompt-tokens", "backend",
-            "threads", "repeat", "warmup", "bandwidth-mb", "weights");
+            "threads", "repeat", "warmup", "bandwidth-mb", "weights", "peer");
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
@@ -58,10 +61,10 @@ public final class LlmBenchCommand implements Command {
         int repeat = a.getInt("repeat", 3);
         int warmup = a.getInt("warmup", 2);
         String backend = a.get("backend", "java");
-        WeightFormat format = WeightFormat.parse(a.get("weights", "f32"));
-        if (backend.equals("djl") && format != WeightFormat.F32) {
-            throw new RayScribeException("--weights " + a.get("weights") + " is only available with --backend java");
+        if (!backend.equals("java") && !backend.equals("djl")) {
+            throw new RayScribeException("--backend must be java or djl, got '" + backend + "'");
         }
+        WeightFormat format = WeightFormat.parse(a.get("weights", "f32"));
         int threads = a.getInt("threads", Workers.defaultParts(8));
         if (tokens < 1 || promptTokens < 1 || repeat < 1 || threads < 1) {
             throw new RayScribeException("--tokens, --prompt-tokens, --repeat and --threads must be positive");
@@ -76,7 +79,72 @@ public final class LlmBenchCommand implements Command {
             weightBytes = LlamaWeights.weightBytes(config, st);
         }
         String load = loadAverage();
+        int[] prompt = promptIds(config, promptTokens);
+        Measured main = measure(dir, config, backend, format, threads, prompt, tokens, warmup, repeat);
+        Measured peer = null;
+        if (a.has("peer")) {
+            String[] p = a.get("peer").split(":", 2);
+            WeightFormat peerFormat = p.length > 1 ? WeightFormat.parse(p[1]) : WeightFormat.F32;
+            peer = measure(dir, config, p[0], peerFormat, threads, prompt, tokens, warmup, repeat);
+        }
+        double bandwidth = MemoryBandwidth.measure(threads, a.getInt("bandwidth-mb", 512) * (1L << 20), 5);
 
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", dir.toString());
+        o.put("parameters", config.parameterCount());
+        o.put("weight_bytes", weightBytes);
+        o.put("prompt_tokens", promptTokens);
+        o.put("decode_tokens", tokens);
+        o.putAll(main.figures(bandwidth));
+        o.put("bandwidth_gb_s", round(bandwidth, 2));
+        o.put("load_average_before", load);
+        if (peer != null) {
+            o.put("peer", peer.figures(bandwidth));
+            o.put("generated_ids_agree_with_peer", agreeingPrefix(main.generated, peer.generated));
+        }
+        if (a.flag("json")) {
+            out.println(Json.COMPACT.toJson(o));
+        } else {
+            o.forEach((k, v) -> out.println(k + ": " + (v instanceof double[] d ? Arrays.toString(d) : v)));
+        }
+        return 0;
+    }
+
+    /** The runs of one backend, and the ids its last run generated. */
+    private record Measured(String backend, WeightFormat format, Integer threads, long bytesPerToken, double loadS,
+                            long loadRssKb, long peakRssKb, double coldTtft, List<double[]> runs, int[] generated) {
+        Map<String, Object> figures(double bandwidth) {
+            double[] decode = runs.stream().mapToDouble(x -> x[1]).sorted().toArray();
+            double[] prefill = runs.stream().mapToDouble(x -> x[0]).sorted().toArray();
+            double[] ttft = runs.stream().mapToDouble(x -> x[2]).sorted().toArray();
+            double decodeMedian = decode[decode.length / 2];
+            double bound = bandwidth * 1e9 / bytesPerToken;
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("backend", backend);
+            o.put("threads", threads);
+            o.put("weights", format.name().toLowerCase(Locale.ROOT));
+            o.put("bytes_per_token", bytesPerToken);
+            o.put("load_s", round(loadS, 3));
+            o.put("prefill_tokens_per_s", round(prefill[prefill.length / 2], 1));
+            o.put("decode_tokens_per_s", round(decodeMedian, 1));
+            o.put("decode_tokens_per_s_runs", Arrays.stream(decode).map(v -> round(v, 1)).toArray());
+            o.put("decode_cpu_share_runs", runs.stream().mapToDouble(x -> round(x[3], 2)).toArray());
+            o.put("ttft_s", round(ttft[ttft.length / 2], 4));
+            o.put("cold_ttft_s", round(coldTtft, 4));
+            o.put("load_peak_rss_mb", loadRssKb < 0 ? null : round(loadRssKb / 1024.0, 1));
+            o.put("peak_rss_mb", peakRssKb < 0 ? null : round(peakRssKb / 1024.0, 1));
+            o.put("bound_tokens_per_s", round(bound, 1));
+            o.put("fraction_of_bound", round(decodeMedian / bound, 3));
+            return o;
+        }
+    }
+
+    /** Loads one backend, warms it up, and times {@code repeat} runs (figures are medians of those). */
+    private static Measured measure(Path dir, LlamaConfig config, String backend, WeightFormat format, int threads,
+                                    int[] prompt, int tokens, int warmup, int repeat) {
+        if (backend.equals("djl") && format != WeightFormat.F32) {
+            throw new RayScribeException("weights " + format + " are only available with the java backend");
+        }
         long t0 = System.nanoTime();
         AutoCloseable model;
         DecoderSession session;
@@ -98,64 +166,36 @@ public final class LlmBenchCommand implements Command {
                 long lookupOnly = config.tieWordEmbeddings() ? 0 : (long) config.vocabSize() * config.hiddenSize();
                 bytesPerToken = 4L * (config.parameterCount() - lookupOnly);
             }
-            default -> throw new RayScribeException("--backend must be java or djl, got '" + backend + "'");
+            default -> throw new RayScribeException("backend must be java or djl, got '" + backend + "'");
         }
         double loadS = (System.nanoTime() - t0) / 1e9;
         long loadRss = peakRssKb();
-
-        int[] prompt = promptIds(config, promptTokens);
         List<double[]> runs = new ArrayList<>();
+        int[] generated = new int[tokens];
         double coldTtft;
         try (AutoCloseable ignored = model; DecoderSession s = session) {
-            coldTtft = runOnce(s, prompt, tokens)[2];
+            coldTtft = runOnce(s, prompt, tokens, generated)[2];
             for (int w = 1; w < warmup; w++) {
-                runOnce(s, prompt, tokens); // warm-up rounds: JIT compilation happens here
+                runOnce(s, prompt, tokens, generated); // warm-up rounds: JIT compilation happens here
             }
             for (int r = 0; r < repeat; r++) {
-                runs.add(runOnce(s, prompt, tokens));
+                runs.add(runOnce(s, prompt, tokens, generated));
             }
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new RayScribeException("closing the model failed: " + e.getMessage(), e);
         }
-        long peakRss = peakRssKb();
-        double bandwidth = MemoryBandwidth.measure(threads, a.getInt("bandwidth-mb", 512) * (1L << 20), 5);
+        return new Measured(backend, format, backend.equals("java") ? threads : null, bytesPerToken, loadS, loadRss,
+                peakRssKb(), coldTtft, runs, generated);
+    }
 
-        double[] decode = runs.stream().mapToDouble(x -> x[1]).sorted().toArray();
-        double[] prefill = runs.stream().mapToDouble(x -> x[0]).sorted().toArray();
-        double[] ttft = runs.stream().mapToDouble(x -> x[2]).sorted().toArray();
-        double decodeMedian = decode[decode.length / 2];
-        double bound = bandwidth * 1e9 / bytesPerToken;
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("model", dir.toString());
-        o.put("backend", backend);
-        o.put("threads", backend.equals("java") ? threads : null);
-        o.put("weights", format.name().toLowerCase(java.util.Locale.ROOT));
-        o.put("parameters", config.parameterCount());
-        o.put("weight_bytes", weightBytes);
-        o.put("bytes_per_token", bytesPerToken);
-        o.put("load_s", round(loadS, 3));
-        o.put("prompt_tokens", promptTokens);
-        o.put("decode_tokens", tokens);
-        o.put("prefill_tokens_per_s", round(prefill[prefill.length / 2], 1));
-        o.put("decode_tokens_per_s", round(decodeMedian, 1));
-        o.put("decode_tokens_per_s_runs", Arrays.stream(decode).map(v -> round(v, 1)).toArray());
-        o.put("decode_cpu_share_runs", runs.stream().mapToDouble(x -> round(x[3], 2)).toArray());
-        o.put("ttft_s", round(ttft[ttft.length / 2], 4));
-        o.put("cold_ttft_s", round(coldTtft, 4));
-        o.put("load_peak_rss_mb", loadRss < 0 ? null : round(loadRss / 1024.0, 1));
-        o.put("peak_rss_mb", peakRss < 0 ? null : round(peakRss / 1024.0, 1));
-        o.put("bandwidth_gb_s", round(bandwidth, 2));
-        o.put("bound_tokens_per_s", round(bound, 1));
-        o.put("fraction_of_bound", round(decodeMedian / bound, 3));
-        o.put("load_average_before", load);
-        if (a.flag("json")) {
-            out.println(Json.COMPACT.toJson(o));
-        } else {
-            o.forEach((k, v) -> out.println(k + ": " + (v instanceof double[] d ? Arrays.toString(d) : v)));
+    private static int agreeingPrefix(int[] a, int[] b) {
+        int n = 0;
+        while (n < Math.min(a.length, b.length) && a[n] == b[n]) {
+            n++;
         }
-        return 0;
+        return n;
     }
 
     /**
@@ -163,7 +203,7 @@ public final class LlmBenchCommand implements Command {
      * The CPU share is the calling thread's CPU time over wall time while decoding: near 1 when it
      * had a core to itself, lower when other processes took the machine (the figures are then low).
      */
-    private static double[] runOnce(DecoderSession s, int[] prompt, int tokens) {
+    private static double[] runOnce(DecoderSession s, int[] prompt, int tokens, int[] generated) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         s.reset();
         long t0 = System.nanoTime();
@@ -172,6 +212,7 @@ public final class LlmBenchCommand implements Command {
         long t1 = System.nanoTime();
         long c1 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < tokens; i++) {
+            generated[i] = next;
             logits = s.forward(s.embed(new int[] {next}), null);
             next = argmax(logits);
         }

@@ -38,6 +38,22 @@ class LlmBenchCommandTest {
     }
 
     @Test
+    void peerRunsInTheSameInvocationAndAgreesOnGreedyIds() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(List.of("bench", "llm", "--model", SharedData.resolve("models/stories260K-hf").toString(),
+                "--tokens", "20", "--prompt-tokens", "1", "--repeat", "1", "--warmup", "1", "--bandwidth-mb", "16",
+                "--peer", "djl", "--json"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonObject o = JsonParser.parseString(out.toString(StandardCharsets.UTF_8).trim()).getAsJsonObject();
+        assertEquals("djl", o.getAsJsonObject("peer").get("backend").getAsString());
+        assertTrue(o.getAsJsonObject("peer").get("decode_tokens_per_s").getAsDouble() > 0);
+        // Both are float32 implementations of the same model: greedy decoding from BOS agrees.
+        assertEquals(20, o.get("generated_ids_agree_with_peer").getAsInt());
+    }
+
+    @Test
     void badArgumentsAreUserErrors() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Cli.run(List.of("bench", "llm", "--model", SharedData.resolve("models/stories260K-hf").toString(),
