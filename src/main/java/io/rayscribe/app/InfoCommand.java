@@ -22,6 +22,10 @@ import java.util.Set;
 
 /** {@code rayscribe info PATH... [--json]}: the study tree of files, folders or DICOMDIRs (headers only). */
 public final class InfoCommand implements Command {
+    /** Like {@link Json#COMPACT} but keeps null values (a series without a number still has "number"). */
+    private static final com.google.gson.Gson JSON = new com.google.gson.GsonBuilder().disableHtmlEscaping()
+            .serializeNulls().create();
+
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, Set.of("json"));
@@ -35,7 +39,7 @@ public final class InfoCommand implements Command {
         }
         LoadResult r = StudyLoader.open(paths);
         if (args.flag("json")) {
-            out.println(Json.COMPACT.toJson(toJson(r)));
+            out.println(JSON.toJson(toJson(r)));
         } else {
             printTree(r, out);
         }

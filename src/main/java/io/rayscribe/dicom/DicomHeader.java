@@ -37,16 +37,54 @@ final class DicomHeader {
         String datasetTs = layout.explicitVr()
                 ? (layout.bigEndian() ? TransferSyntaxes.EXPLICIT_BE : TransferSyntaxes.EXPLICIT_LE)
                 : TransferSyntaxes.IMPLICIT_LE;
+        AttributeList list;
+        try {
+            list = parse(header, datasetTs);
+        } catch (IOException | DicomException | RuntimeException | StackOverflowError e) {
+            if (layout.unSequences().isEmpty()) {
+                throw failure(file, e);
+            }
+            // Retry without the CP-246 UN sequences (e.g. implicit items inside a big-endian file).
+            try {
+                list = parse(without(header, start, layout.unSequences()), datasetTs);
+            } catch (IOException | DicomException | RuntimeException | StackOverflowError retry) {
+                throw failure(file, e);
+            }
+        }
+        return new DicomHeader(file, layout, list);
+    }
+
+    private static AttributeList parse(byte[] header, String datasetTs) throws IOException, DicomException {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false); // icons may hold encapsulated pixels: keep them as they are
         try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(header), datasetTs, false)) {
             list.read(in, TagFromName.PixelData);
-        } catch (IOException | DicomException e) {
-            throw RayScribeException.forFile(file, "unreadable DICOM header (" + oneLine(e) + ")");
-        } catch (RuntimeException | StackOverflowError e) {
-            throw RayScribeException.forFile(file, "malformed DICOM header (" + oneLine(e) + ")");
         }
-        return new DicomHeader(file, layout, list);
+        return list;
+    }
+
+    private static RayScribeException failure(Path file, Throwable e) {
+        if (e instanceof IOException || e instanceof DicomException) {
+            return RayScribeException.forFile(file, "unreadable DICOM header (" + oneLine(e) + ")");
+        }
+        return RayScribeException.forFile(file, "malformed DICOM header (" + oneLine(e) + ")");
+    }
+
+    /** The header bytes with some [from, to) ranges (file offsets) cut out. */
+    private static byte[] without(byte[] header, int start, java.util.List<int[]> ranges) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(header.length);
+        int at = 0;
+        for (int[] r : ranges) {
+            int from = r[0] - start;
+            int to = r[1] - start;
+            if (from < at || to > header.length) {
+                continue;
+            }
+            out.write(header, at, from - at);
+            at = to;
+        }
+        out.write(header, at, header.length - at);
+        return out.toByteArray();
     }
 
     static String oneLine(Throwable e) {

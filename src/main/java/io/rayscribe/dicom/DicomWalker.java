@@ -33,6 +33,7 @@ final class DicomWalker {
     private int pixelOffset = -1;
     private long pixelLength;
     private int headerEnd;
+    private final java.util.List<int[]> unSequences = new java.util.ArrayList<>();
 
     private DicomWalker(Path file) {
         this.file = file;
@@ -131,7 +132,7 @@ final class DicomWalker {
         walkDataSet(pos, end, explicit, 0, true, false);
         b.order(order);
         return new DicomLayout(ts, tsInFile, explicit, bigEndian, deflated, b, datasetStart, headerEnd,
-                pixelOffset, pixelLength, size);
+                pixelOffset, pixelLength, size, java.util.List.copyOf(unSequences));
     }
 
     private ByteBuffer inflate(int pos, int end) {
@@ -229,8 +230,12 @@ final class DicomWalker {
                     if ("UN".equals(vr)) {
                         b.order(ByteOrder.LITTLE_ENDIAN);
                     }
+                    int elementStart = pos;
                     pos = walkItems(value, end, itemsExplicit, depth + 1, true);
                     b.order(saved);
+                    if (top && "UN".equals(vr)) {
+                        unSequences.add(new int[] {elementStart, pos});
+                    }
                     continue;
                 }
                 throw bad("element (" + hex4(group) + "," + hex4(elem) + ") " + vr + " has undefined length");

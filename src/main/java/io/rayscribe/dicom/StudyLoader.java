@@ -24,7 +24,6 @@ import java.util.stream.Stream;
  * and the others still load.
  */
 public final class StudyLoader {
-    static final String MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
     private static final AttributeTag DIRECTORY_RECORD_SEQUENCE = new AttributeTag(0x0004, 0x1220);
     private static final AttributeTag REFERENCED_FILE_ID = new AttributeTag(0x0004, 0x1500);
 
@@ -37,25 +36,35 @@ public final class StudyLoader {
         for (Path p : paths) {
             collect(p, files, errors);
         }
+        // Headers are independent: read them in parallel, keep the input order for the tree and errors.
+        List<Object> outcomes = new ArrayList<>(files).parallelStream().map(StudyLoader::load).toList();
         List<Loaded> loaded = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                DicomHeader h = DicomHeader.read(f);
-                if (MEDIA_STORAGE_DIRECTORY.equals(h.string(TagFromName.MediaStorageSOPClassUID))
-                        || h.list.get(DIRECTORY_RECORD_SEQUENCE) != null) {
-                    continue; // a DICOMDIR met while walking a folder: its files are walked anyway
-                }
-                loaded.add(new Loaded(h, toInstance(h)));
-            } catch (RayScribeException e) {
-                errors.add(new LoadError(f, stripFile(f, e.getMessage())));
-            } catch (RuntimeException | StackOverflowError e) {
-                errors.add(new LoadError(f, "unreadable (" + DicomHeader.oneLine(e) + ")"));
+        for (Object o : outcomes) {
+            if (o instanceof Loaded l) {
+                loaded.add(l);
+            } else if (o instanceof LoadError e) {
+                errors.add(e);
             }
         }
         return new LoadResult(group(loaded), errors);
     }
 
     private record Loaded(DicomHeader header, Instance instance) {
+    }
+
+    /** A {@link Loaded}, a {@link LoadError}, or null for a DICOMDIR met in a folder. */
+    private static Object load(Path f) {
+        try {
+            DicomHeader h = DicomHeader.read(f);
+            if (h.list.get(DIRECTORY_RECORD_SEQUENCE) != null) {
+                return null; // a DICOMDIR met while walking a folder: its files are walked anyway
+            }
+            return new Loaded(h, toInstance(h));
+        } catch (RayScribeException e) {
+            return new LoadError(f, stripFile(f, e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            return new LoadError(f, "unreadable (" + DicomHeader.oneLine(e) + ")");
+        }
     }
 
     private static String stripFile(Path f, String message) {

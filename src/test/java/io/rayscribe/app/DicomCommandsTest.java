@@ -73,6 +73,15 @@ class DicomCommandsTest {
     }
 
     @Test
+    void infoJsonKeepsEveryKeyEvenWhenValuesAreMissing() {
+        assertEquals(0, run("info", shared("malformed/UN_private_sequence.dcm"), "--json"));
+        JsonObject series = JsonParser.parseString(stdout()).getAsJsonObject().getAsJsonArray("patients").get(0)
+                .getAsJsonObject().getAsJsonArray("studies").get(0).getAsJsonObject().getAsJsonArray("series").get(0)
+                .getAsJsonObject();
+        assertTrue(series.has("number") && series.get("number").isJsonNull(), series.toString());
+    }
+
+    @Test
     void infoWithoutJsonPrintsAReadableTree() {
         assertEquals(0, run("info", shared("radiography/DX_chest_PA_canon_j2k_lossless.dcm")));
         String text = stdout();
