@@ -87,6 +87,12 @@ public final class ModelBundle implements AutoCloseable {
         LlamaConfig llmConfig = LlamaConfig.load(llmDir);
         TextTokenizer tokenizer = TextTokenizer.load(llmDir, llmConfig.bosTokenId(), llmConfig.eosTokenId(),
                 llmConfig.maxPositionEmbeddings());
+        if (tokenizer.maxTokenId() >= llmConfig.vocabSize()) {
+            tokenizer.close();
+            throw RayScribeException.forFile(tokenizer.file(), "produces token ids up to " + tokenizer.maxTokenId()
+                    + " but " + llmDir.resolve(LlamaConfig.FILE_NAME) + " has vocab_size " + llmConfig.vocabSize()
+                    + " (tokenizer and model do not belong together)");
+        }
         NDManager vm = null;
         try {
             long bytes;

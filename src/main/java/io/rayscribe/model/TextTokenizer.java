@@ -30,6 +30,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final int bosId;
     private final int eosId;
     private final boolean addBos;
+    private int maxTokenId = -1;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file, int bosId, int eosId, boolean addBos) {
         this.tokenizer = tokenizer;
@@ -66,10 +67,39 @@ public final class TextTokenizer implements AutoCloseable {
             } else {
                 t = HuggingFaceTokenizer.newInstance(file, options);
             }
-            return new TextTokenizer(t, file, bosId, eosId, addBos);
+            TextTokenizer tok = new TextTokenizer(t, file, bosId, eosId, addBos);
+            tok.maxTokenId = maxId(root);
+            return tok;
         } catch (IOException | RuntimeException e) {
             throw RayScribeException.forFile(file, "cannot load tokenizer: " + e.getMessage(), e);
         }
+    }
+
+    /** The largest token id the file can produce (vocabulary and added tokens). */
+    private static int maxId(JsonObject root) {
+        int max = -1;
+        JsonElement vocab = root.getAsJsonObject("model").get("vocab");
+        if (vocab != null && vocab.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                max = Math.max(max, e.getValue().getAsInt());
+            }
+        } else if (vocab != null && vocab.isJsonArray()) {
+            max = vocab.getAsJsonArray().size() - 1; // Unigram: [[piece, score], ...]
+        }
+        JsonElement added = root.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement e : added.getAsJsonArray()) {
+                if (e.isJsonObject() && e.getAsJsonObject().has("id")) {
+                    max = Math.max(max, e.getAsJsonObject().get("id").getAsInt());
+                }
+            }
+        }
+        return max;
+    }
+
+    /** Largest id this tokenizer can produce; must be below the model's vocabulary size. */
+    public int maxTokenId() {
+        return maxTokenId;
     }
 
     private static JsonObject readJson(Path file) {

@@ -166,6 +166,11 @@ class ModelBundleTest {
         SafeTensorsWriter.write(llmWeights, lt, Map.of());
         assertMessage(dir, llmWeights.toString(), "model.layers.1.mlp.up_proj.weight");
 
+        // Tokenizer from a bigger vocabulary than the model's.
+        Files.copy(SharedData.resolve("models/llama-tokenizer/tokenizer.json"), tok, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertMessage(dir, tok.toString(), "vocab_size 512");
+        Files.writeString(tok, tokJson);
+
         assertMessage(tmp.resolve("nowhere"), tmp.resolve("nowhere").toString(), "not found");
     }
 
