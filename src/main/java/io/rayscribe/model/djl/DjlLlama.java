@@ -57,13 +57,15 @@ public final class DjlLlama implements AutoCloseable {
     private final NDArray sinSigned;
     private final NDArray eps;
     private final float attnScale;
+    private final DataType dtype;
 
     private record Layer(NDArray inNorm, NDArray wq, NDArray wk, NDArray wv, NDArray wo, NDArray postNorm,
                          NDArray gate, NDArray up, NDArray down) {
     }
 
-    private DjlLlama(LlamaConfig dims, NDManager manager, Map<String, NDArray> params) {
+    private DjlLlama(LlamaConfig dims, NDManager manager, Map<String, NDArray> params, DataType dtype) {
         this.dims = dims;
+        this.dtype = dtype;
         this.manager = manager;
         this.params = Collections.unmodifiableMap(params);
         this.layers = new Layer[dims.numHiddenLayers()];
@@ -92,6 +94,7 @@ public final class DjlLlama implements AutoCloseable {
      * inference paths ask for 1 on the CPU. Training may set it back for its batched matmuls.
      */
     public static void setTorchThreads(int threads) {
+        Engine.getEngine("PyTorch"); // loads the native library before the first JNI call
         if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != threads) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
@@ -112,25 +115,60 @@ public final class DjlLlama implements AutoCloseable {
      * index): every tensor is checked against the config (name, dtype, shape) before any is used.
      */
     public static DjlLlama load(Path dir, Device device) {
+        return load(dir, device, configuredType());
+    }
+
+    /** As {@link #load(Path, Device)} holding the weights in {@code dtype} (FLOAT32 or FLOAT16). */
+    public static DjlLlama load(Path dir, Device device, DataType dtype) {
         LlamaConfig config = LlamaConfig.load(dir);
         try (SafeTensors weights = SafeTensors.open(dir)) {
             LlamaWeights.check(config, weights);
-            return create(config, weights::floats, device);
+            return create(config, weights::floats, device, dtype);
         }
     }
 
+    /**
+     * The weight type for inference: FLOAT32 unless {@code -Drayscribe.llm.dtype=f16} (halves the
+     * memory of a large checkpoint on a GPU; norms, softmax and logits are still computed in float32).
+     * Training needs FLOAT32.
+     */
+    public static DataType configuredType() {
+        String t = System.getProperty(DTYPE_PROPERTY, "f32").toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "f16", "float16", "half" -> DataType.FLOAT16;
+            case "f32", "float32" -> DataType.FLOAT32;
+            default -> throw new io.rayscribe.core.RayScribeException("-D" + DTYPE_PROPERTY + "=" + t
+                    + ": expected f32 or f16");
+        };
+    }
+
+    public static final String DTYPE_PROPERTY = "rayscribe.llm.dtype";
+
     /** Builds the model on {@code device}, reading every parameter from {@code source}. */
     public static DjlLlama create(LlamaConfig dims, TensorSource source, Device device) {
+        return create(dims, source, device, DataType.FLOAT32);
+    }
+
+    /** As {@link #create(LlamaConfig, TensorSource, Device)} holding the weights in {@code dtype}. */
+    public static DjlLlama create(LlamaConfig dims, TensorSource source, Device device, DataType dtype) {
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("weights can be FLOAT32 or FLOAT16, not " + dtype);
+        }
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : LlamaWeights.expected(dims).entrySet()) {
                 float[] data = source.read(e.getKey(), e.getValue());
                 NDArray a = manager.create(data, new Shape(e.getValue()));
+                if (dtype != DataType.FLOAT32) {
+                    NDArray converted = a.toType(dtype, false);
+                    a.close();
+                    a = converted;
+                }
                 a.setName(e.getKey());
                 params.put(e.getKey(), a);
             }
-            return new DjlLlama(dims, manager, params);
+            return new DjlLlama(dims, manager, params, dtype);
         } catch (RuntimeException | Error e) {
             manager.close();
             throw e;
@@ -210,7 +248,7 @@ public final class DjlLlama implements AutoCloseable {
         config().save(dir);
         Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            tensors.put(e.getKey(), new SafeTensorsWriter.Tensor(e.getValue().toFloatArray(), e.getValue().getShape().getShape()));
+            tensors.put(e.getKey(), new SafeTensorsWriter.Tensor(floats(e.getValue()), e.getValue().getShape().getShape()));
         }
         SafeTensorsWriter.write(dir.resolve(SafeTensors.SINGLE_FILE), tensors, Map.of("format", "pt"));
     }
@@ -219,7 +257,7 @@ public final class DjlLlama implements AutoCloseable {
     public Map<String, float[]> parameterValues() {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            out.put(e.getKey(), e.getValue().toFloatArray());
+            out.put(e.getKey(), floats(e.getValue()));
         }
         return out;
     }
@@ -269,7 +307,18 @@ public final class DjlLlama implements AutoCloseable {
 
     private NDArray logits(NDArray x) {
         NDArray h = rmsNorm(x, finalNorm);
-        return linear(h, head);
+        NDArray out = linear(h, head);
+        return out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+    }
+
+    /** Values as float32 Java floats, whatever the array's type. */
+    private static float[] floats(NDArray a) {
+        return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /** The weights' element type (FLOAT32, or FLOAT16 for half-precision inference). */
+    public DataType dtype() {
+        return dtype;
     }
 
     /**
@@ -282,6 +331,10 @@ public final class DjlLlama implements AutoCloseable {
         NDIndex rows = new NDIndex(pos0 + ":" + (pos0 + n));
         NDArray c = cos.get(m, rows);
         NDArray s = sinSigned.get(m, rows);
+        if (dtype != DataType.FLOAT32) {
+            c = c.toType(dtype, false);
+            s = s.toType(dtype, false);
+        }
         for (int l = 0; l < layers.length; l++) {
             x = layer(l, x, c, s, mask, cache, lastRowProbs);
         }
@@ -313,12 +366,18 @@ public final class DjlLlama implements AutoCloseable {
         // stacked along the row axis, [B, kvHeads, group*n, hd] x [B, kvHeads, hd, S].
         NDArray scores = q.mul(attnScale).reshape(b, kvHeads, group * n, hd).matMul(k.transpose(0, 1, 3, 2))
                 .reshape(b, heads, n, keys);
+        if (dtype != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as transformers does
+        }
         if (mask != null) {
             scores = scores.add(mask);
         }
         NDArray probs = scores.softmax(-1);
         if (lastRowProbs != null) {
             lastRowProbs.add(probs.get(":, :, -1, :"));
+        }
+        if (dtype != DataType.FLOAT32) {
+            probs = probs.toType(dtype, false);
         }
         NDArray ctx = probs.reshape(b, kvHeads, group * n, keys).matMul(v)
                 .reshape(b, heads, n, hd).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * hd);
@@ -334,6 +393,12 @@ public final class DjlLlama implements AutoCloseable {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
+        if (x.getDataType() != DataType.FLOAT32) {
+            // Half precision: normalise in float32, as transformers' LlamaRMSNorm does.
+            NDArray xf = x.toType(DataType.FLOAT32, false);
+            NDArray rms = xf.square().mean(new int[] {-1}, true).add(eps).sqrt();
+            return xf.div(rms).toType(x.getDataType(), false).mul(weight);
+        }
         NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
         return x.div(rms).mul(weight);
     }
@@ -432,7 +497,7 @@ public final class DjlLlama implements AutoCloseable {
                     if (id < 0 || id >= dims.vocabSize()) {
                         throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + dims.vocabSize());
                     }
-                    out[i] = embed.get(step, new NDIndex(id)).toFloatArray();
+                    out[i] = floats(embed.get(step, new NDIndex(id)));
                 }
             }
             return out;
@@ -454,6 +519,9 @@ public final class DjlLlama implements AutoCloseable {
             boolean grad = GradMode.disable();
             try (NDManager step = sessionManager.newSubManager()) {
                 NDArray x = step.create(flat, new Shape(1, n, hidden));
+                if (dtype != DataType.FLOAT32) {
+                    x = x.toType(dtype, false);
+                }
                 NDArray mask = n > 1 ? causalMask(step, position, n, position + n) : null;
                 List<NDArray> probs = sink != null ? new ArrayList<>(dims.numHiddenLayers()) : null;
                 NDArray out = runLayers(x, position, mask, cache, probs);

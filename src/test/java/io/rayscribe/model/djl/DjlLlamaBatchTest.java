@@ -62,6 +62,29 @@ class DjlLlamaBatchTest {
     }
 
     @Test
+    void halfPrecisionInferenceStaysCloseToFloat32() {
+        try (DjlLlama half = DjlLlama.load(SharedData.resolve("models/stories260K-hf"), Device.cpu(),
+                ai.djl.ndarray.types.DataType.FLOAT16);
+             DecoderSession h = half.newSession();
+             DecoderSession f = llama.newSession()) {
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, half.dtype());
+            int token = 1;
+            int agree = 0;
+            for (int i = 0; i < 20; i++) {
+                float[] lf = f.forward(f.embed(new int[] {token}), null);
+                float[] lh = h.forward(h.embed(new int[] {token}), null);
+                for (int v = 0; v < lf.length; v++) {
+                    assertEquals(lf[v], lh[v], 0.05 + 0.01 * Math.abs(lf[v]), "step " + i + " token " + v);
+                }
+                int a = DjlLlamaReferenceTest.argmax(lf);
+                agree += a == DjlLlamaReferenceTest.argmax(lh) ? 1 : 0;
+                token = a;
+            }
+            assertTrue(agree >= 18, agree + " of 20 greedy choices agree");
+        }
+    }
+
+    @Test
     void gradientsReachTheParameters() {
         NDArray w = llama.parameters().get("model.layers.0.mlp.up_proj.weight");
         NDArray emb = llama.parameters().get("model.embed_tokens.weight");
