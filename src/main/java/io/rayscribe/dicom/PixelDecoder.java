@@ -43,6 +43,12 @@ final class PixelDecoder {
         if (!h.layout.hasPixelData()) {
             throw RayScribeException.forFile(h.file, "has no pixel data (not an image)");
         }
+        long available = h.layout.data().limit() - (long) h.layout.pixelOffset();
+        if (!h.layout.encapsulated() && h.layout.pixelLength() > available) {
+            // Checked before the pixel module so a 3 GB declaration in a 100 kB file is named as such.
+            throw RayScribeException.forFile(h.file, "Pixel Data declares " + h.layout.pixelLength()
+                    + " bytes but only " + available + " remain in the file (truncated or corrupt)");
+        }
         PixelModule pm = PixelModule.of(h);
         if (frameIndex < 0 || frameIndex >= pm.frames()) {
             throw RayScribeException.forFile(h.file, "frame " + frameIndex + " does not exist (the file has "
