@@ -22,6 +22,7 @@ public final class ReportDrafter implements AutoCloseable {
     private final Decoders.Choice choice;
     private final CompletableFuture<Void> ready;
     private DecoderSession session;
+    private final java.util.Set<AtomicBoolean> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ReportDrafter(ModelBundle bundle) {
         this.bundle = bundle;
@@ -83,10 +84,18 @@ public final class ReportDrafter implements AutoCloseable {
     /** Starts drafting a report for {@code image} (null = text-only prompt) and returns at once. */
     public DraftHandle draft(DisplayImage image, GenerationSettings settings, GenerationListener listener) {
         AtomicBoolean cancelled = new AtomicBoolean();
+        running.add(cancelled);
         CompletableFuture<GenerationResult> future = new CompletableFuture<>();
         long requested = System.nanoTime();
         worker.submit(() -> {
             try {
+                if (cancelled.get()) {
+                    GenerationResult none = new GenerationResult(new int[0], new int[0], "", "cancelled", List.of(),
+                            bundle.regions(), 0, 0, 0);
+                    future.complete(none);
+                    listener.onFinished(none);
+                    return;
+                }
                 DecoderSession s = session();
                 ModelBundle.Prompt prompt = bundle.prompt(image, s);
                 double before = (System.nanoTime() - requested) / 1e9;
@@ -105,6 +114,8 @@ public final class ReportDrafter implements AutoCloseable {
                 } catch (RuntimeException ignored) {
                     // a failing listener must not hide the generation error
                 }
+            } finally {
+                running.remove(cancelled);
             }
         });
         return new Handle(future, cancelled);
@@ -117,8 +128,10 @@ public final class ReportDrafter implements AutoCloseable {
         return session;
     }
 
+    /** Cancels running and queued drafts, then frees the decoder (the bundle stays open). */
     @Override
     public void close() {
+        running.forEach(flag -> flag.set(true));
         worker.submit(() -> {
             if (session != null) {
                 session.close();
