@@ -37,6 +37,10 @@ public final class Generator {
     public GenerationResult generate(ModelBundle.Prompt prompt, List<PromptRegion> regions, GenerationSettings s,
                                      GenerationListener listener, BooleanSupplier cancelled) {
         long start = System.nanoTime();
+        if (prompt.embeddings().length > contextLength) {
+            throw new io.rayscribe.core.RayScribeException("the prompt has " + prompt.embeddings().length
+                    + " positions but the model's context is " + contextLength + " (max_position_embeddings)");
+        }
         session.reset();
         int maxNew = Math.max(0, Math.min(s.maxNewTokens(), contextLength - prompt.embeddings().length));
         AttentionCapture capture = s.captureAttention() && prompt.numVisual() > 0

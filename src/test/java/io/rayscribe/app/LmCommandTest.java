@@ -87,6 +87,9 @@ class LmCommandTest {
         Run bad = cli("lm", "--model", MODEL.toString(), "--prompt-ids", "1,99999");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("outside the vocabulary"), bad.err());
+        Run tooLong = cli("lm", "--model", MODEL.toString(), "--prompt", "Once upon a time ".repeat(200));
+        assertEquals(2, tooLong.code());
+        assertTrue(tooLong.err().contains("context is 512"), tooLong.err());
         Run missing = cli("lm", "--model", "/nonexistent/model", "--prompt", "x");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("/nonexistent/model"), missing.err());
