@@ -55,10 +55,11 @@ public final class AttentionPanelView extends VBox {
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(4);
-        g.addRow(0, on, sinks);
-        g.addRow(1, new Label("Opacity"), opacity);
-        g.addRow(2, new Label("Layer"), layer);
-        g.addRow(3, new Label("Head"), head);
+        g.add(on, 0, 0, 2, 1);
+        g.add(sinks, 0, 1, 2, 1);
+        g.addRow(2, new Label("Opacity"), opacity);
+        g.addRow(3, new Label("Layer"), layer);
+        g.addRow(4, new Label("Head"), head);
         Label sel = new Label();
         sel.setId("attention-selection");
         sel.setWrapText(true);

@@ -45,13 +45,23 @@ public final class AttentionViewModel {
     private final StringProperty selectionText = new SimpleStringProperty("Whole draft");
     private final IntegerProperty layers = new SimpleIntegerProperty();
     private final IntegerProperty heads = new SimpleIntegerProperty();
+    private static final long STREAMING_REFRESH_NANOS = 400_000_000L;
+    private long lastStreamingUpdate;
     private int rows;
     private int cols;
 
     public AttentionViewModel(DraftViewModel draft) {
         this.draft = draft;
         InvalidationListener recompute = o -> recompute();
-        draft.attentionVersionProperty().addListener(recompute);
+        // While tokens stream in, the whole-draft map is refreshed a few times a second, not every frame.
+        draft.attentionVersionProperty().addListener(o -> {
+            long now = System.nanoTime();
+            if (!draft.runningProperty().get() || now - lastStreamingUpdate > STREAMING_REFRESH_NANOS) {
+                lastStreamingUpdate = now;
+                recompute();
+            }
+        });
+        draft.runningProperty().addListener(recompute);
         selection.addListener(recompute);
         layer.addListener(recompute);
         head.addListener(recompute);

@@ -170,9 +170,6 @@ public final class DraftViewModel {
                 finish();
             }
         }
-        if (firstShownNanos == 0 && tokens.get() > 0) {
-            firstShownNanos = System.nanoTime();
-        }
         if (running.get() && firstTokenNanos > 0 && tokens.get() > 1) {
             double secs = (System.nanoTime() - firstTokenNanos) / 1e9;
             tokensPerSecond.set(secs > 0 ? (tokens.get() - 1) / secs : 0);
@@ -209,6 +206,18 @@ public final class DraftViewModel {
     /** Nanoseconds from the Draft action to the first token shown in the editor, or 0. */
     public long firstTokenShownNanos() {
         return firstShownNanos == 0 ? 0 : firstShownNanos - startNanos;
+    }
+
+    /** Called by the editor after it displayed generated text (the first call sets the time-to-first-token). */
+    public void textShown() {
+        if (firstShownNanos == 0 && tokens.get() > 0) {
+            firstShownNanos = System.nanoTime();
+        }
+    }
+
+    /** System.nanoTime() when the first token reached the editor, or 0. */
+    public long firstTokenShownAtNanos() {
+        return firstShownNanos;
     }
 
     public ObjectProperty<DraftEngine> engineProperty() {

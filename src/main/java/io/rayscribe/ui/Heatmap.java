@@ -8,7 +8,7 @@ public record Heatmap(float[] values, int rows, int cols) {
         float r = clamp(1.7f * t - 0.1f);
         float g = clamp(1.6f * t * t - 0.15f);
         float b = clamp(t < 0.35f ? 0.25f + 1.4f * t : 0.74f - 1.2f * (t - 0.35f));
-        int a = (int) (255 * Math.min(1f, 0.15f + 0.95f * t));
+        int a = (int) (255 * (0.08f + 0.72f * (float) Math.pow(t, 1.5))); // low attention stays see-through
         return a << 24 | (int) (255 * r) << 16 | (int) (255 * g) << 8 | (int) (255 * b);
     }
 

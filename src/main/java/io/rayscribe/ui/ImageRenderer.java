@@ -31,6 +31,7 @@ public final class ImageRenderer implements AutoCloseable {
     private Buffers buffers;
     private volatile long lastRenderNanos;
     private volatile long rendered;
+    private volatile long totalRenderNanos;
 
     /** Two same-size buffers; {@code back} is the one not on screen. */
     private static final class Buffers {
@@ -106,6 +107,7 @@ public final class ImageRenderer implements AutoCloseable {
         IntBuffer out = b.pb[slot].getBuffer();
         fill(img, r.invert(), out);
         lastRenderNanos = System.nanoTime() - t0;
+        totalRenderNanos += lastRenderNanos;
         rendered++;
         Buffers shown = b;
         java.util.concurrent.CountDownLatch swapped = new java.util.concurrent.CountDownLatch(1);
@@ -164,6 +166,10 @@ public final class ImageRenderer implements AutoCloseable {
     /** Milliseconds the last render took on the renderer thread (LUT + conversion). */
     public double lastRenderMillis() {
         return lastRenderNanos / 1e6;
+    }
+
+    public double totalRenderMillis() {
+        return totalRenderNanos / 1e6;
     }
 
     public long renderedCount() {

@@ -49,6 +49,8 @@ public final class ReportEditorView extends VBox {
     private final Label tokensLabel = new Label();
     private final Label aiBannerText = new Label();
     private boolean syncing;
+    private boolean syncPending;
+    private final List<BiConsumer<Section, String>> syncListeners = new java.util.ArrayList<>();
     private Section focusedSection = Section.FINDINGS;
 
     /**
@@ -113,12 +115,14 @@ public final class ReportEditorView extends VBox {
         message.textProperty().bind(vm.messageProperty());
         getChildren().add(message);
 
-        vm.revisionProperty().addListener((o, a, b) -> sync());
-        vm.reportProperty().addListener((o, a, b) -> sync());
+        // Many report changes per frame (one per streamed token) cost one sync on the next pulse.
+        vm.revisionProperty().addListener((o, a, b) -> requestSync());
+        vm.reportProperty().addListener((o, a, b) -> requestSync());
+        draft.runningProperty().addListener((o, a, b) -> requestSync());
         sync();
     }
 
-    private HBox draftBar(Runnable onDraft) {
+    private VBox draftBar(Runnable onDraft) {
         draftButton.setId("draft-button");
         draftButton.getStyleClass().add(Styles.ACCENT);
         draftButton.setOnAction(e -> onDraft.run());
@@ -146,9 +150,12 @@ public final class ReportEditorView extends VBox {
                         : String.format("%d tokens · %.1f tok/s%s", draft.tokensProperty().get(), draft.tokensPerSecondProperty().get(),
                         draft.runningProperty().get() || draft.lastStopReasonProperty().get().isEmpty() ? "" : " · " + draft.lastStopReasonProperty().get()),
                 draft.tokensProperty(), draft.tokensPerSecondProperty(), draft.runningProperty(), draft.lastStopReasonProperty()));
-        HBox bar = new HBox(8, draftButton, stopButton, regenerateButton, progress, tokensLabel);
+        for (Button b : List.of(draftButton, stopButton, regenerateButton)) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox bar = new HBox(8, draftButton, stopButton, regenerateButton, progress);
         bar.setAlignment(Pos.CENTER_LEFT);
-        return bar;
+        return new VBox(4, bar, tokensLabel);
     }
 
     private Region settingsPane() {
@@ -208,6 +215,8 @@ public final class ReportEditorView extends VBox {
         acceptAll.setOnAction(e -> vm.acceptAll());
         acceptAll.disableProperty().bind(draft.runningProperty());
         acceptSel.disableProperty().bind(draft.runningProperty());
+        acceptSel.setMinWidth(Region.USE_PREF_SIZE);
+        acceptAll.setMinWidth(Region.USE_PREF_SIZE);
         HBox banner = new HBox(aiBannerText, acceptSel, acceptAll);
         banner.setId("ai-banner");
         banner.setAlignment(Pos.CENTER_LEFT);
@@ -268,20 +277,37 @@ public final class ReportEditorView extends VBox {
         return bar;
     }
 
+    private void requestSync() {
+        if (!syncPending) {
+            syncPending = true;
+            javafx.application.Platform.runLater(() -> {
+                syncPending = false;
+                sync();
+            });
+        }
+    }
+
     /** Brings the text areas in line with the report (new tokens appended, restored text) and restyles AI spans. */
     private void sync() {
         Report r = vm.report();
         long ai = r == null ? 0 : r.aiSpans().size();
-        aiBannerText.setText("AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
-                + " written by the model and not yet reviewed. Edit or accept them before signing.");
+        String banner = "AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
+                + " written by the model and not yet reviewed. Edit or accept them before signing.";
+        if (!banner.equals(aiBannerText.getText())) {
+            aiBannerText.setText(banner);
+        }
+        boolean streaming = draft.runningProperty().get();
         for (Section s : Section.values()) {
             StyleClassedTextArea area = areas.get(s);
             String want = r == null ? "" : r.text(s);
             String have = area.getText();
+            boolean appendOnly = want.startsWith(have);
             if (!have.equals(want)) {
                 syncing = true;
                 try {
-                    if (want.startsWith(have)) {
+                    if (appendOnly && streaming) {
+                        area.append(want.substring(have.length()), "ai-text"); // streamed text is all AI-written
+                    } else if (appendOnly) {
                         area.appendText(want.substring(have.length()));
                     } else {
                         area.replaceText(want);
@@ -290,7 +316,17 @@ public final class ReportEditorView extends VBox {
                     syncing = false;
                 }
             }
-            restyle(area, r == null ? List.of() : r.aiSpans(s));
+            if (!(streaming && appendOnly)) {
+                restyle(area, r == null ? List.of() : r.aiSpans(s)); // full restyle only outside streaming
+            }
+        }
+        if (draft.runningProperty().get() && (areas.get(Section.FINDINGS).getLength() + areas.get(Section.IMPRESSION).getLength()) > 0) {
+            draft.textShown();
+        }
+        for (BiConsumer<Section, String> l : syncListeners) {
+            for (Section s : Section.values()) {
+                l.accept(s, areas.get(s).getText());
+            }
         }
     }
 
@@ -315,12 +351,8 @@ public final class ReportEditorView extends VBox {
         return draftButton;
     }
 
-    /** For tests and the benchmark: a hook on every synced revision. */
+    /** For tests and the benchmark: called after every sync of the text areas with the report. */
     public void onSynced(BiConsumer<Section, String> listener) {
-        vm.revisionProperty().addListener((o, a, b) -> {
-            for (Section s : Section.values()) {
-                listener.accept(s, areas.get(s).getText());
-            }
-        });
+        syncListeners.add(listener);
     }
 }

@@ -50,7 +50,7 @@ public final class ViewerView extends StackPane {
 
     public ViewerView(ViewerViewModel vm) {
         this.vm = vm;
-        getStyleClass().add("viewport");
+        getStyleClass().add("image-viewport");
         setId("viewport");
         setMinSize(200, 200);
         image.setSmooth(true);
