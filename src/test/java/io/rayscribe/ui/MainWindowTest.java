@@ -90,7 +90,8 @@ class MainWindowTest {
         robot.clickOn("#draft-button");
         waitFor(120, "the draft to finish", () -> !w.draft().runningProperty().get() && w.draft().tokensProperty().get() > 0);
         assertTrue(lengthsWhileRunning.stream().filter(l -> l > 0).count() >= 2,
-                "text appeared in several steps before generation ended: " + lengthsWhileRunning);
+                "text appeared in several steps before generation ended: " + lengthsWhileRunning + " tokens "
+                        + w.draft().tokensProperty().get() + " stop " + w.draft().lastStopReasonProperty().get());
         String drafted = onFx(() -> w.reports().report().text(Section.FINDINGS) + w.reports().report().text(Section.IMPRESSION));
         assertFalse(drafted.isBlank());
         assertTrue(onFx(() -> w.reports().report().hasUnreviewedAi()));

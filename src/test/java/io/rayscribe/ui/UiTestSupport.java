@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.model.LlamaConfig;
 import io.rayscribe.model.ModelBundle;
 import io.rayscribe.testing.SharedData;
 import javafx.application.Platform;
@@ -24,7 +25,13 @@ final class UiTestSupport {
     static synchronized Path randomBundle() throws Exception {
         if (bundle == null) {
             Path dir = Files.createTempDirectory("rayscribe-ui-bundle");
-            ModelBundle.createRandom(dir, ModelBundle.RandomSpec.tiny(SharedData.resolve("models/stories260K-hf"), 512), 42);
+            // Big enough (~7M parameters, a 4x4 prompt grid) that a draft spans several frames even on a
+            // fast machine, so streaming is observable; small enough to build in seconds.
+            ModelBundle.RandomSpec tiny = ModelBundle.RandomSpec.tiny(SharedData.resolve("models/stories260K-hf"), 512);
+            ModelBundle.RandomSpec spec = new ModelBundle.RandomSpec("random-ui-test",
+                    LlamaConfig.of(384, 1024, 4, 6, 6, 512, 512, true), tiny.encoder(), tiny.projectorType(), 4, 4,
+                    tiny.mean(), tiny.std(), tiny.promptPrefix(), tiny.promptInstruction(), tiny.tokenizerDir(), tiny.generation());
+            ModelBundle.createRandom(dir, spec, 42);
             bundle = dir;
         }
         return bundle;
