@@ -18,9 +18,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * Turns the pixel data of one frame into a {@link Frame}: uncompressed data is read straight from
@@ -392,7 +390,7 @@ final class PixelDecoder {
         String format;
         boolean jpeg = ts.equals(TransferSyntaxes.JPEG_BASELINE) || ts.equals(TransferSyntaxes.JPEG_EXTENDED);
         if (jpeg) {
-            int precision = Jpeg.precision(data);
+            int precision = JpegMarkers.precision(data);
             if (precision > 8) {
                 throw RayScribeException.forFile(h.file, precision + "-bit " + TransferSyntaxes.describe(ts)
                         + " cannot be decoded here (no 12-bit JPEG decoder)");
@@ -522,200 +520,5 @@ final class PixelDecoder {
         }
         int[] s = r.getSamples(r.getMinX(), r.getMinY(), pm.columns(), pm.rows(), 0, (int[]) null);
         return greyFrame(h, pm, frameIndex, s, null, null);
-    }
-
-    /** Encapsulated Pixel Data: items after the Basic Offset Table, grouped into frames. */
-    static final class Fragments {
-        private Fragments() {
-        }
-
-        static byte[] frame(DicomHeader h, int frames, int frameIndex) {
-            ByteBuffer b = h.layout.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            int pos = h.layout.pixelOffset();
-            int end = b.limit();
-            List<int[]> items = new ArrayList<>(); // {offset of value, length, offset of item from first fragment}
-            int[] bot = null;
-            boolean first = true;
-            int firstFragmentItem = -1;
-            while (true) {
-                if (pos + 8 > end) {
-                    if (items.isEmpty()) {
-                        throw RayScribeException.forFile(h.file, "encapsulated pixel data is truncated (no fragments)");
-                    }
-                    break; // tolerate a missing Sequence Delimitation after complete fragments
-                }
-                int group = b.getShort(pos) & 0xffff;
-                int elem = b.getShort(pos + 2) & 0xffff;
-                long len = b.getInt(pos + 4) & 0xffffffffL;
-                if (group == 0xFFFE && elem == 0xE0DD) {
-                    break;
-                }
-                if (group != 0xFFFE || elem != 0xE000) {
-                    throw RayScribeException.forFile(h.file, "encapsulated pixel data: expected an item at byte " + pos
-                            + ", found (" + DicomWalker.hex4(group) + "," + DicomWalker.hex4(elem) + ")");
-                }
-                if (len == 0xFFFFFFFFL || pos + 8 + len > end) {
-                    throw RayScribeException.forFile(h.file, "encapsulated pixel data: fragment at byte " + pos
-                            + " declares " + len + " bytes but only " + Math.max(0, end - pos - 8) + " remain");
-                }
-                if (first) {
-                    int k = (int) (len / 4);
-                    bot = new int[k];
-                    for (int i = 0; i < k; i++) {
-                        bot[i] = b.getInt(pos + 8 + 4 * i);
-                    }
-                    first = false;
-                } else {
-                    if (firstFragmentItem < 0) {
-                        firstFragmentItem = pos;
-                    }
-                    items.add(new int[] {pos + 8, (int) len, pos - firstFragmentItem});
-                }
-                pos += 8 + (int) len;
-                if (items.size() > 10_000_000) {
-                    throw RayScribeException.forFile(h.file, "encapsulated pixel data has too many fragments");
-                }
-            }
-            if (items.isEmpty()) {
-                throw RayScribeException.forFile(h.file, "encapsulated pixel data has no fragments");
-            }
-            List<int[]> mine = select(h, b, items, bot, frames, frameIndex);
-            long total = 0;
-            for (int[] it : mine) {
-                total += it[1];
-            }
-            byte[] out = new byte[(int) total];
-            int o = 0;
-            for (int[] it : mine) {
-                b.get(it[0], out, o, it[1]);
-                o += it[1];
-            }
-            return out;
-        }
-
-        private static List<int[]> select(DicomHeader h, ByteBuffer b, List<int[]> items, int[] bot, int frames, int frameIndex) {
-            if (frames == 1) {
-                return items;
-            }
-            if (items.size() == frames) {
-                return List.of(items.get(frameIndex));
-            }
-            if (bot != null && bot.length == frames) {
-                long from = bot[frameIndex] & 0xffffffffL;
-                long to = frameIndex + 1 < frames ? bot[frameIndex + 1] & 0xffffffffL : Long.MAX_VALUE;
-                List<int[]> out = new ArrayList<>();
-                for (int[] it : items) {
-                    if (it[2] >= from && it[2] < to) {
-                        out.add(it);
-                    }
-                }
-                if (!out.isEmpty()) {
-                    return out;
-                }
-            }
-            // No usable offset table: a frame starts at each fragment that begins a codestream.
-            List<List<int[]>> grouped = new ArrayList<>();
-            for (int[] it : items) {
-                boolean start = it[1] >= 2 && (b.get(it[0]) & 0xff) == 0xFF
-                        && ((b.get(it[0] + 1) & 0xff) == 0xD8 || (b.get(it[0] + 1) & 0xff) == 0x4F);
-                if (start || grouped.isEmpty()) {
-                    grouped.add(new ArrayList<>());
-                }
-                grouped.get(grouped.size() - 1).add(it);
-            }
-            if (frameIndex >= grouped.size()) {
-                throw RayScribeException.forFile(h.file, "encapsulated pixel data holds " + grouped.size()
-                        + " frame(s); frame " + frameIndex + " is missing");
-            }
-            return grouped.get(frameIndex);
-        }
-    }
-
-    /** Reads the sample precision of a JPEG stream's frame header (SOFn). */
-    static final class Jpeg {
-        private Jpeg() {
-        }
-
-        static int precision(byte[] d) {
-            int i = 2;
-            while (i + 4 < d.length) {
-                if ((d[i] & 0xff) != 0xFF) {
-                    i++;
-                    continue;
-                }
-                int m = d[i + 1] & 0xff;
-                if (m == 0xFF) {
-                    i++;
-                    continue;
-                }
-                if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-                    return i + 4 < d.length ? d[i + 4] & 0xff : 8;
-                }
-                if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-                    i += 2;
-                    continue;
-                }
-                int len = ((d[i + 2] & 0xff) << 8) | (d[i + 3] & 0xff);
-                i += 2 + len;
-            }
-            return 8;
-        }
-    }
-
-    /** DICOM RLE Lossless (PS3.5 Annex G): PackBits segments, most significant byte first. */
-    static final class Rle {
-        private Rle() {
-        }
-
-        static byte[] decode(java.nio.file.Path file, byte[] d, PixelModule pm) {
-            if (d.length < 64) {
-                throw RayScribeException.forFile(file, "RLE frame is shorter than its 64-byte header");
-            }
-            ByteBuffer hb = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
-            int segments = hb.getInt(0);
-            int bps = pm.bitsAllocated() / 8;
-            int spp = pm.samplesPerPixel();
-            if (segments != bps * spp) {
-                throw RayScribeException.forFile(file, "RLE frame has " + segments + " segments; expected " + bps * spp);
-            }
-            int n = pm.pixels();
-            byte[] out = new byte[n * spp * bps];
-            for (int s = 0; s < segments; s++) {
-                long from = hb.getInt(4 + 4 * s) & 0xffffffffL;
-                long to = s + 1 < segments ? hb.getInt(8 + 4 * s) & 0xffffffffL : d.length;
-                if (from < 64 || from > d.length || to > d.length || to < from) {
-                    throw RayScribeException.forFile(file, "RLE segment " + s + " has an invalid offset");
-                }
-                int sample = s / bps;
-                int byteInSample = bps - 1 - (s % bps); // little-endian output, segments MSB first
-                int stride = spp * bps;
-                int base = sample * bps + byteInSample;
-                int p = 0;
-                int i = (int) from;
-                int limit = (int) to;
-                while (i < limit && p < n) {
-                    int c = d[i++];
-                    if (c >= 0) {
-                        int count = c + 1;
-                        for (int k = 0; k < count && i < limit && p < n; k++) {
-                            out[base + stride * p++] = d[i++];
-                        }
-                    } else if (c != -128) {
-                        int count = 1 - c;
-                        if (i >= limit) {
-                            break;
-                        }
-                        byte v = d[i++];
-                        for (int k = 0; k < count && p < n; k++) {
-                            out[base + stride * p++] = v;
-                        }
-                    }
-                }
-                if (p < n) {
-                    throw RayScribeException.forFile(file, "RLE segment " + s + " decodes to " + p + " of " + n + " pixels");
-                }
-            }
-            return out;
-        }
     }
 }
