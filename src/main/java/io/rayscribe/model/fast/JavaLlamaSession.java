@@ -63,7 +63,7 @@ public final class JavaLlamaSession implements DecoderSession {
         this.valueCache = new float[c.numHiddenLayers()][];
         this.last = new float[h];
         this.logits = new float[c.vocabSize()];
-        ensureCache(Math.min(maxPositions, 256));
+        ensureCache(Math.min(maxPositions, 32)); // grows by doubling as positions are used
         ensureRows(1);
     }
 
@@ -158,8 +158,11 @@ public final class JavaLlamaSession implements DecoderSession {
             int base = t * qkvWidth;
             rope(qkvOut, base, heads, t);
             rope(qkvOut, base + h, c.numKeyValueHeads(), t);
-            System.arraycopy(qkvOut, base + h, kc, (pos + t) * kv, kv);
-            System.arraycopy(qkvOut, base + h + kv, vc, (pos + t) * kv, kv);
+            int p = pos + t;
+            for (int i = 0; i < kv; i++) {
+                kc[i * cacheCapacity + p] = qkvOut[base + h + i]; // keys transposed: [kv][position]
+            }
+            System.arraycopy(qkvOut, base + h + kv, vc, p * kv, kv);
         }
         attention(l, n, probs);
         matmul(m.o[l], att, h, n, tmp, h, 0);
@@ -191,15 +194,9 @@ public final class JavaLlamaSession implements DecoderSession {
                 int kvOff = (head / group) * hd;
                 int qOff = t * qkvWidth + head * hd;
                 int len = pos + t + 1;
-                for (int j = 0; j < len; j++) {
-                    sc[j] = Kernels.dot(qkvOut, qOff, kc, j * kv + kvOff, hd) * scale;
-                }
+                Kernels.scoresTransposed(qkvOut, qOff, kc, kvOff * cacheCapacity, cacheCapacity, hd, scale, sc, len);
                 Kernels.softmax(sc, 0, len);
-                int outOff = t * h + head * hd;
-                Arrays.fill(att, outOff, outOff + hd, 0f);
-                for (int j = 0; j < len; j++) {
-                    Kernels.axpy(sc[j], vc, j * kv + kvOff, att, outOff, hd);
-                }
+                Kernels.weightedRows(sc, len, vc, kvOff, kv, hd, att, t * h + head * hd);
                 if (probs != null && t == n - 1) {
                     System.arraycopy(sc, 0, probs, (l * heads + head) * positionsAll, len);
                 }
@@ -268,14 +265,25 @@ public final class JavaLlamaSession implements DecoderSession {
         rowCapacity = cap;
     }
 
-    /** Grows the KV cache (doubling, up to max_position_embeddings) to hold {@code positions}. */
+    /**
+     * Grows the KV cache (doubling, up to max_position_embeddings) to hold {@code positions}. Keys
+     * are stored transposed, [kv dim][position], so a head's scores over all positions are
+     * vectorised across positions (small heads such as stories260K's 8 dims would otherwise spend
+     * their time in per-position lane reductions); values stay [position][kv dim].
+     */
     private void ensureCache(int positions) {
         if (positions <= cacheCapacity) {
             return;
         }
         int cap = Math.min(maxPositions, Math.max(positions, cacheCapacity * 2));
         for (int l = 0; l < keyCache.length; l++) {
-            keyCache[l] = keyCache[l] == null ? new float[cap * kv] : Arrays.copyOf(keyCache[l], cap * kv);
+            float[] keys = new float[cap * kv];
+            if (keyCache[l] != null) {
+                for (int i = 0; i < kv; i++) {
+                    System.arraycopy(keyCache[l], i * cacheCapacity, keys, i * cap, cacheCapacity);
+                }
+            }
+            keyCache[l] = keys;
             valueCache[l] = valueCache[l] == null ? new float[cap * kv] : Arrays.copyOf(valueCache[l], cap * kv);
         }
         cacheCapacity = cap;

@@ -91,16 +91,61 @@ final class Kernels {
         return s;
     }
 
-    /** y[yOff ..] += a * x[xOff ..] over n elements. */
-    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        FloatVector av = FloatVector.broadcast(S, a);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+    /**
+     * Attention scores over transposed keys: sc[j] = scale × Σ_d q[qOff + d] × kT[kOff + d·stride + j]
+     * for j in [0, len), eight (a vector of) positions at a time.
+     */
+    static void scoresTransposed(float[] q, int qOff, float[] kT, int kOff, int stride, int hd, float scale,
+                                 float[] sc, int len) {
+        int bound = S.loopBound(len);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            int d = 0;
+            for (; d + 1 < hd; d += 2) {
+                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                a1 = FloatVector.fromArray(S, kT, kOff + (d + 1) * stride + j).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+            }
+            if (d < hd) {
+                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+            }
+            a0.add(a1).mul(scale).intoArray(sc, j);
         }
-        for (; i < n; i++) {
-            y[yOff + i] += a * x[xOff + i];
+        for (; j < len; j++) {
+            float s = 0;
+            for (int d = 0; d < hd; d++) {
+                s += q[qOff + d] * kT[kOff + d * stride + j];
+            }
+            sc[j] = s * scale;
+        }
+    }
+
+    /**
+     * out[outOff + d] = Σ_j p[j] × v[j·stride + vOff + d] for d in [0, hd): the attention-weighted sum
+     * of value rows, accumulated in registers one vector of dims at a time.
+     */
+    static void weightedRows(float[] p, int len, float[] v, int vOff, int stride, int hd, float[] out, int outOff) {
+        int d = 0;
+        for (; d + L <= hd; d += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            int j = 0;
+            for (; j + 1 < len; j += 2) {
+                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(FloatVector.broadcast(S, p[j]), a0);
+                a1 = FloatVector.fromArray(S, v, (j + 1) * stride + vOff + d).fma(FloatVector.broadcast(S, p[j + 1]), a1);
+            }
+            if (j < len) {
+                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(FloatVector.broadcast(S, p[j]), a0);
+            }
+            a0.add(a1).intoArray(out, outOff + d);
+        }
+        for (; d < hd; d++) {
+            float s = 0;
+            for (int j = 0; j < len; j++) {
+                s += p[j] * v[j * stride + vOff + d];
+            }
+            out[outOff + d] = s;
         }
     }
 
@@ -131,27 +176,55 @@ final class Kernels {
         }
     }
 
-    /** In-place softmax over a[off .. off + n). */
+    /** In-place softmax over a[off .. off + n), exponentials vectorised (lane-wise EXP). */
     static void softmax(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (bound > 0) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; i < bound; i += L) {
+                m = m.max(FloatVector.fromArray(S, a, off + i));
+            }
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
             max = Math.max(max, a[off + i]);
         }
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
+        FloatVector mv = FloatVector.broadcast(S, max);
+        FloatVector sv = FloatVector.zero(S);
+        for (i = 0; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(mv).lanewise(VectorOperators.EXP);
+            e.intoArray(a, off + i);
+            sv = sv.add(e);
+        }
+        float sum = sv.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
             float e = (float) Math.exp(a[off + i] - max);
             a[off + i] = e;
             sum += e;
         }
         float inv = 1f / sum;
-        for (int i = 0; i < n; i++) {
+        FloatVector iv = FloatVector.broadcast(S, inv);
+        for (i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, off + i).mul(iv).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
             a[off + i] *= inv;
         }
     }
 
-    /** SwiGLU in place: g[i] = silu(g[i]) × u[i]. */
+    /** SwiGLU in place: g[i] = silu(g[i]) × u[i] = g / (1 + e^-g) × u. */
     static void swiglu(float[] g, int gOff, float[] u, int uOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector e = v.neg().lanewise(VectorOperators.EXP);
+            v.div(e.add(one)).mul(FloatVector.fromArray(S, u, uOff + i)).intoArray(g, gOff + i);
+        }
+        for (; i < n; i++) {
             float v = g[gOff + i];
             g[gOff + i] = v / (1f + (float) Math.exp(-v)) * u[uOff + i];
         }

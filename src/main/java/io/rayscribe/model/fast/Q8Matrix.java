@@ -7,13 +7,15 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Int8 weights with one float scale per group of {@link #GROUP} consecutive inputs of a row
- * (symmetric, scale = max|w| / 127, like GGML's Q8_0). A quarter of the float32 bytes, so decoding,
- * which streams every weight once per token, has a four times higher bandwidth bound. This is an
+ * Int8 weights with one float scale per group of {@link #GROUP} (64) consecutive inputs of a row
+ * (symmetric, scale = max|w| / 127, like GGML's Q8_0 but with groups of 64: the per-group rescale
+ * costs less, ~20% faster than 32 here, with the same stories260K agreement). A quarter of the
+ * float32 bytes, so decoding, which streams every weight once per token, has a four times higher
+ * bandwidth bound. This is an
  * approximation of the float32 model: activations stay float32, only weights are rounded.
  */
 final class Q8Matrix extends Matrix {
-    static final int GROUP = Integer.getInteger("rayscribe.q8group", 32);
+    static final int GROUP = Integer.getInteger("rayscribe.q8group", 64);
     private static final VectorSpecies<Float> S = Kernels.S;
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
     private static final int L = S.length();

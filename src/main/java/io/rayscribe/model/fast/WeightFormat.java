@@ -8,7 +8,7 @@ import java.util.Locale;
 public enum WeightFormat {
     /** float32: exact, the same numbers as the checkpoint and the DJL reference. */
     F32,
-    /** int8 with a float scale per 32 inputs: ~4× fewer bytes per token, an approximation. */
+    /** int8 with a float scale per 64 inputs: ~4× fewer bytes per token, an approximation. */
     Q8;
 
     public static WeightFormat parse(String s) {

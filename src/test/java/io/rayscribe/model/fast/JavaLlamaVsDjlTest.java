@@ -26,12 +26,22 @@ class JavaLlamaVsDjlTest {
 
     @Test
     void logitsAndAttentionAgreeWithDjl() {
-        LlamaConfig c = new LlamaConfig("llama", 36, 100, 3, 6, 2, 300, 1e-6, 50000.0, false, 64, 1, 2);
-        RandomLlama.write(tmp, c, 42, DType.BF16);
-        int[] prompt = {1, 17, 250, 3, 99, 4};
-        int[] next = {7, 8, 299};
-        try (JavaLlama fast = JavaLlama.load(tmp);
-             DjlLlama ref = DjlLlama.load(tmp, Device.cpu());
+        // head dim 6 (scalar tails everywhere), 3 query heads per KV head, BF16 storage, untied head
+        check(new LlamaConfig("llama", 36, 100, 3, 6, 2, 300, 1e-6, 50000.0, false, 64, 1, 2), DType.BF16, 6);
+        // head dim 32 (whole vectors), plain multi-head attention, F16 storage; 40 positions grow the KV cache
+        check(new LlamaConfig("llama", 64, 96, 2, 2, 2, 200, 1e-5, 10000.0, true, 300, 1, 2), DType.F16, 34);
+    }
+
+    private void check(LlamaConfig c, DType dtype, int steps) {
+        java.nio.file.Path dir = tmp.resolve(dtype.name());
+        RandomLlama.write(dir, c, 42, dtype);
+        int[] prompt = {1, 17, 150, 3, 99, 4};
+        int[] next = new int[steps];
+        for (int i = 0; i < steps; i++) {
+            next[i] = (i * 37 + 5) % c.vocabSize();
+        }
+        try (JavaLlama fast = JavaLlama.load(dir);
+             DjlLlama ref = DjlLlama.load(dir, Device.cpu());
              DecoderSession a = fast.newSession();
              DecoderSession b = ref.newSession()) {
             compare(a, b, prompt);
