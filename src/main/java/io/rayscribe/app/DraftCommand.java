@@ -59,7 +59,7 @@ public final class DraftCommand implements Command {
                         + BundleConfig.FILE_NAME + ")");
             }
             GenerationSettings s = settings(bundle.defaultSettings(), a);
-            try (ReportDrafter drafter = new ReportDrafter(bundle)) {
+            try (ReportDrafter drafter = new ReportDrafter(bundle, false)) {
                 out.println("AI DRAFT - " + drafter.modelName() + " on " + drafter.device()
                         + " - not reviewed by a radiologist, not for clinical use");
                 out.flush();
@@ -108,28 +108,35 @@ public final class DraftCommand implements Command {
             throw RayScribeException.forFile(study, "not found");
         }
         LoadResult loaded = io.rayscribe.dicom.StudyLoader.open(List.of(study));
-        Instance best = null;
-        int bestRank = Integer.MAX_VALUE;
+        List<Instance> radiographs = new ArrayList<>();
+        List<Instance> others = new ArrayList<>();
         for (Patient p : loaded.patients()) {
             for (Study st : p.studies()) {
                 for (Series se : st.series()) {
                     String modality = se.modality() == null ? "" : se.modality();
-                    int rank = modality.equals("DX") || modality.equals("CR") ? 0 : 1;
                     for (Instance i : se.instances()) {
-                        if (i.rows() > 0 && i.columns() > 0 && rank < bestRank) {
-                            best = i;
-                            bestRank = rank;
+                        if (i.rows() > 0 && i.columns() > 0) {
+                            (modality.equals("DX") || modality.equals("CR") ? radiographs : others).add(i);
                         }
                     }
                 }
             }
         }
-        if (best == null) {
-            String why = loaded.errors().isEmpty() ? "no DICOM image found"
-                    : "no readable DICOM image (" + loaded.errors().get(0).file() + ": " + loaded.errors().get(0).message() + ")";
-            throw RayScribeException.forFile(study, why);
+        radiographs.addAll(others);
+        RayScribeException first = null;
+        for (Instance candidate : radiographs) {
+            try {
+                return FrameDecoder.shared().decode(candidate.file(), 0).render();
+            } catch (RayScribeException e) {
+                first = first == null ? e : first; // e.g. a transfer syntax we cannot decode: try the next image
+            }
         }
-        return FrameDecoder.shared().decode(best.file(), 0).render();
+        if (first != null) {
+            throw first;
+        }
+        String why = loaded.errors().isEmpty() ? "no DICOM image found"
+                : "no readable DICOM image (" + loaded.errors().get(0).file() + ": " + loaded.errors().get(0).message() + ")";
+        throw RayScribeException.forFile(study, why);
     }
 
     static void writeAttention(Path file, ModelBundle bundle, GenerationResult r) throws IOException {

@@ -24,7 +24,16 @@ public final class ReportDrafter implements AutoCloseable {
     private DecoderSession session;
     private final java.util.Set<AtomicBoolean> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** A drafter that warms up at once (the workstation: the model is ready before the user asks). */
     public ReportDrafter(ModelBundle bundle) {
+        this(bundle, true);
+    }
+
+    /**
+     * {@code warmUp} false skips the start-up warm-up draft: right for one-shot use such as the
+     * {@code draft} command, where it would only delay the one real request.
+     */
+    public ReportDrafter(ModelBundle bundle, boolean warmUp) {
         this.bundle = bundle;
         this.choice = Decoders.choose(bundle);
         this.worker = Executors.newSingleThreadExecutor(r -> {
@@ -32,7 +41,7 @@ public final class ReportDrafter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.ready = CompletableFuture.runAsync(this::warmUp, worker);
+        this.ready = warmUp ? CompletableFuture.runAsync(this::warmUp, worker) : CompletableFuture.completedFuture(null);
     }
 
     /** Blocks until the start-up warm-up has run (drafts submitted earlier simply queue behind it). */
