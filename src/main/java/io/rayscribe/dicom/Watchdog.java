@@ -69,7 +69,11 @@ final class Watchdog {
         t.start();
         t.join(timeoutMs);
         if (t.isAlive()) {
-            t.stop();
+            try {
+                t.stop();
+            } catch (UnsupportedOperationException e) {
+                // Java 20+: the runaway daemon thread cannot be stopped; the user still gets the error
+            }
             throw RayScribeException.forFile(file, what + " did not finish within " + (timeoutMs / 1000.0)
                     + " s (the compressed data is probably corrupt)");
         }
