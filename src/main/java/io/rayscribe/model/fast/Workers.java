@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * another process the caller simply does the remaining chunks itself instead of waiting for it
  * (the machine is shared; a static half/half split collapsed to a few tokens/s under load).
  * Idle helpers spin for a short while before parking, because a decode step issues ~50 short
- * ranges back to back and waking a parked thread costs tens of microseconds each time.
+ * ranges back to back and waking a parked thread costs tens of microseconds.
  * Not re-entrant; one caller thread at a time.
  */
 public final class Workers implements AutoCloseable {
@@ -19,10 +19,15 @@ public final class Workers implements AutoCloseable {
         void run(int from, int to);
     }
 
-    /** How long an idle helper spins before parking (override with -Drayscribe.spinMicros). */
-    private static final long SPIN_NANOS = Long.getLong("rayscribe.spinMicros", 2000) * 1000;
-    /** Chunks per thread: enough to rebalance when a thread stalls, few enough to keep claims cheap. */
-    private static final int CHUNKS_PER_PART = 8;
+    /**
+     * How long an idle helper spins before parking (override with -Drayscribe.spinMicros). Long
+     * enough to bridge the gaps between the products of a decode step and between tokens; short
+     * because on a loaded machine a spinning helper burns the CPU time its own caller needs, and a
+     * parked helper costs little here: the caller does not wait for it, it just does more chunks.
+     */
+    private static final long SPIN_NANOS = Long.getLong("rayscribe.spinMicros", 200) * 1000;
+    /** The smallest chunk is 1/(parts × this) of a range: small enough to balance the tail. */
+    private static final int MIN_CHUNKS_PER_PART = 16;
 
     private final int parts;
     private final Thread[] helpers;
@@ -31,32 +36,48 @@ public final class Workers implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
 
-    /** One parallel range: chunks are claimed through {@code next}, counted in {@code done}. */
+    /**
+     * One parallel range in units of {@code align}-sized blocks, handed out by guided
+     * self-scheduling: each claim takes 1/(2·parts) of what is left (at least {@code minBlocks}), so
+     * chunks start large (few claims) and shrink towards the end (a thread that finds the range
+     * exhausted waits at most for one small chunk of its peer).
+     */
     private static final class Job {
         final Range range;
         final int n;
-        final int chunk;
-        final int chunks;
+        final int align;
+        final int blocks;
+        final int minBlocks;
+        final int divisor;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(Range range, int n, int chunk) {
+        Job(Range range, int n, int align, int parts) {
             this.range = range;
             this.n = n;
-            this.chunk = chunk;
-            this.chunks = (n + chunk - 1) / chunk;
+            this.align = align;
+            this.blocks = (n + align - 1) / align;
+            this.minBlocks = Math.max(1, blocks / (parts * MIN_CHUNKS_PER_PART));
+            this.divisor = 2 * parts;
         }
 
         void work() {
-            int c;
-            while ((c = next.getAndIncrement()) < chunks) {
+            while (true) {
+                int cur = next.get();
+                if (cur >= blocks) {
+                    return;
+                }
+                int size = Math.min(blocks - cur, Math.max(minBlocks, (blocks - cur) / divisor));
+                if (!next.compareAndSet(cur, cur + size)) {
+                    continue;
+                }
                 try {
-                    range.run(c * chunk, Math.min(n, (c + 1) * chunk));
+                    range.run(cur * align, Math.min(n, (cur + size) * align));
                 } catch (Throwable e) {
                     failure = e;
                 } finally {
-                    done.incrementAndGet();
+                    done.addAndGet(size);
                 }
             }
         }
@@ -104,16 +125,14 @@ public final class Workers implements AutoCloseable {
         if (n <= 0) {
             return;
         }
-        int blocks = (n + align - 1) / align;
-        int chunkBlocks = Math.max(1, blocks / (parts * CHUNKS_PER_PART));
-        if (parts == 1 || chunkBlocks >= blocks) {
+        if (parts == 1 || n <= align) {
             r.run(0, n);
             return;
         }
         if (closed) {
             throw new IllegalStateException("workers closed");
         }
-        Job j = new Job(r, n, chunkBlocks * align);
+        Job j = new Job(r, n, align, parts);
         job = j;
         generation = generation + 1;
         for (int i = 0; i < helpers.length; i++) {
@@ -123,7 +142,7 @@ public final class Workers implements AutoCloseable {
         }
         j.work();
         int spins = 0;
-        while (j.done.get() < j.chunks) {
+        while (j.done.get() < j.blocks) {
             // A helper is inside a chunk it claimed; if it was descheduled, let it run.
             if (++spins < 10_000) {
                 Thread.onSpinWait();
