@@ -25,7 +25,7 @@ public final class AttentionPanelView extends VBox {
     public AttentionPanelView(AttentionViewModel vm) {
         setSpacing(6);
         Label note = new Label("Model attention, not a diagnosis: it shows which image regions (soft visual prompts) "
-                + "the model looked at while writing the selected words.");
+                + "the model looked at while writing the selected words. Colours are relative: the brightest region got the largest share.");
         note.setWrapText(true);
         note.getStyleClass().add("muted");
         CheckBox on = new CheckBox("Show overlay");

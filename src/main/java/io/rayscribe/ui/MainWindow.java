@@ -106,7 +106,7 @@ public final class MainWindow implements AutoCloseable {
         editorScroll.setFitToWidth(true);
         editorScroll.setFitToHeight(true);
         SplitPane split = new SplitPane(left, center, editorScroll);
-        split.setDividerPositions(0.22, 0.64);
+        split.setDividerPositions(0.25, 0.65);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(split);
         root.setBottom(new StatusBarView(main, draft));

@@ -30,10 +30,13 @@ public final class TagBrowserView extends VBox {
         });
         table.setId("tag-table");
         table.setItems(rows);
-        table.getColumns().add(col("Tag", 90, r -> "  ".repeat(r.depth()) + r.tag()));
-        table.getColumns().add(col("Name", 170, DicomTags.TagRow::name));
-        table.getColumns().add(col("VR", 40, DicomTags.TagRow::vr));
-        table.getColumns().add(col("Value", 260, DicomTags.TagRow::value));
+        table.getColumns().add(col("Tag", 96, r -> "  ".repeat(r.depth()) + r.tag()));
+        table.getColumns().add(col("Name", 150, DicomTags.TagRow::name));
+        table.getColumns().add(col("VR", 34, DicomTags.TagRow::vr));
+        table.getColumns().add(col("Value", 200, DicomTags.TagRow::value));
+        table.getColumns().get(0).setMinWidth(96);
+        table.getColumns().get(1).setMinWidth(120);
+        table.getColumns().get(3).setMinWidth(120);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(table, Priority.ALWAYS);
         setSpacing(4);

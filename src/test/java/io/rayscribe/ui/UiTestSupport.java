@@ -33,8 +33,17 @@ final class UiTestSupport {
                     tiny.mean(), tiny.std(), tiny.promptPrefix(), tiny.promptInstruction(), tiny.tokenizerDir(), tiny.generation());
             ModelBundle.createRandom(dir, spec, 42);
             bundle = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         }
         return bundle;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a leftover temp folder is harmless
+        }
     }
 
     static void waitFor(int seconds, String what, Callable<Boolean> condition) {
