@@ -44,6 +44,9 @@ final class DicomWalker {
             return new DicomWalker(file).run();
         } catch (IOException e) {
             throw RayScribeException.forFile(file, "cannot read file (" + e.getMessage() + ")");
+        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+            // every read is bounds-checked above; this is the last line of defence against a missed one
+            throw RayScribeException.forFile(file, "malformed DICOM structure (data ends unexpectedly)");
         }
     }
 
@@ -83,6 +86,9 @@ final class DicomWalker {
             if (explicitMeta) {
                 String vr = ascii(pos + 4, 2);
                 if (longForm(vr)) {
+                    if (pos + 12 > end) {
+                        throw bad("file meta information truncated at byte " + pos);
+                    }
                     len = u32le(pos + 8);
                     hdr = 12;
                 } else {
