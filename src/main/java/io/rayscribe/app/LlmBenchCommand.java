@@ -159,6 +159,7 @@ public final class LlmBenchCommand implements Command {
                 }
             }
             case "djl" -> {
+                DjlLlama.setTorchThreads(threads); // libtorch intra-op threads = --threads (the app uses 1)
                 DjlLlama m = DjlLlama.load(dir, Device.cpu());
                 model = m;
                 session = m.newSession();
@@ -186,7 +187,7 @@ public final class LlmBenchCommand implements Command {
         } catch (Exception e) {
             throw new RayScribeException("closing the model failed: " + e.getMessage(), e);
         }
-        return new Measured(backend, format, backend.equals("java") ? threads : null, bytesPerToken, loadS, loadRss,
+        return new Measured(backend, format, threads, bytesPerToken, loadS, loadRss,
                 peakRssKb(), coldTtft, runs, generated);
     }
 
