@@ -127,7 +127,7 @@ public final class LlmBenchCommand implements Command {
             o.put("load_s", round(loadS, 3));
             o.put("prefill_tokens_per_s", round(prefill[prefill.length / 2], 1));
             o.put("decode_tokens_per_s", round(decodeMedian, 1));
-            o.put("decode_tokens_per_s_runs", Arrays.stream(decode).map(v -> round(v, 1)).toArray());
+            o.put("decode_tokens_per_s_runs", runs.stream().mapToDouble(x -> round(x[1], 1)).toArray());
             o.put("decode_cpu_share_runs", runs.stream().mapToDouble(x -> round(x[3], 2)).toArray());
             o.put("ttft_s", round(ttft[ttft.length / 2], 4));
             o.put("cold_ttft_s", round(coldTtft, 4));
