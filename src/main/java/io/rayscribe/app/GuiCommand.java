@@ -24,6 +24,7 @@ public final class GuiCommand implements Command {
                 : a.positional().stream().map(Path::of).toList();
         Path model = a.flag("no-model") ? null : a.has("model") ? Path.of(a.get("model")) : home.resolve("assets/models/demo");
         RayScribeApp.configure(new RayScribeApp.Options(paths, model, !a.flag("light")));
+        io.rayscribe.ui.StudyPreloader.start(paths.stream().filter(java.nio.file.Files::exists).toList());
         Application.launch(RayScribeApp.class);
         return 0;
     }

@@ -33,6 +33,7 @@ public final class UiBenchCommand implements Command {
                 throw RayScribeException.forFile(p, "not found");
             }
         }
+        io.rayscribe.ui.StudyPreloader.start(List.of(study)); // as `rayscribe gui` does
         FxDriver.start(!a.flag("window"), 1600, 1000);
         Map<String, Object> r;
         try {

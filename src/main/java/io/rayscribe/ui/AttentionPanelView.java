@@ -92,7 +92,15 @@ public final class AttentionPanelView extends VBox {
     }
 
     private static final class PromptCell extends ListCell<AttentionViewModel.PromptShare> {
+        private final Rectangle bar = new Rectangle(1, 8);
+        private final Label text = new Label();
+        private final HBox row = new HBox(6, bar, text);
+
         PromptCell(AttentionViewModel vm) {
+            bar.getStyleClass().add("prompt-bar");
+            text.setStyle("-fx-font-family: 'Monospaced'; -fx-font-size: 11px;");
+            row.setAlignment(Pos.CENTER_LEFT);
+            row.getStyleClass().add("prompt-row");
             hoverProperty().addListener((o, a, h) -> {
                 AttentionViewModel.PromptShare s = getItem();
                 if (h && s != null) {
@@ -112,15 +120,12 @@ public final class AttentionPanelView extends VBox {
                 return;
             }
             PromptRegion r = s.region();
-            Rectangle bar = new Rectangle(Math.max(1, 80 * Math.min(1, s.share() * 5)), 8);
-            bar.getStyleClass().add("prompt-bar");
-            Label text = new Label(String.format("#%-3d %5.1f%%  %s", s.index(), 100 * s.share(),
+            bar.setWidth(Math.max(1, 80 * Math.min(1, s.share() * 5)));
+            text.setText(String.format("#%-3d %5.1f%%  %s", s.index(), 100 * s.share(),
                     r == null ? "" : String.format("x %.2f–%.2f  y %.2f–%.2f", r.x0(), r.x1(), r.y0(), r.y1())));
-            text.setStyle("-fx-font-family: 'Monospaced'; -fx-font-size: 11px;");
-            HBox row = new HBox(6, bar, text);
-            row.setAlignment(Pos.CENTER_LEFT);
-            row.getStyleClass().add("prompt-row");
-            setGraphic(row);
+            if (getGraphic() != row) {
+                setGraphic(row);
+            }
             setText(null);
         }
     }

@@ -49,13 +49,13 @@ public final class MainViewModel {
         }
         openedAtNanos = System.nanoTime();
         status.set("Opening " + (paths.size() == 1 ? paths.get(0) : paths.size() + " items") + " …");
-        executor.execute(BackgroundTask.of("open", () -> StudyLoader.open(paths))
+        var preloaded = StudyPreloader.take(paths);
+        executor.execute(BackgroundTask.of("open", () -> preloaded != null ? preloaded.get() : StudyLoader.open(paths))
                 .onSuccess(this::loaded)
                 .onFailure(e -> status.set("Cannot open " + paths.get(0) + ": " + e.getMessage())));
     }
 
     private void loaded(LoadResult result) {
-        patients.setAll(result.patients());
         loadErrors.setAll(result.errors());
         int images = 0;
         for (Patient p : result.patients()) {
@@ -67,13 +67,15 @@ public final class MainViewModel {
         }
         status.set("Loaded " + result.patients().size() + " patient(s), " + images + " image(s)"
                 + (result.errors().isEmpty() ? "" : "; " + result.errors().size() + " file(s) could not be read"));
+        // The first image's decode is queued before the browser's thumbnails, so it reaches the screen first.
+        selectFirstImage(result.patients());
+        patients.setAll(result.patients());
         for (Consumer<LoadResult> l : loadListeners) {
             l.accept(result);
         }
-        selectFirstImage();
     }
 
-    private void selectFirstImage() {
+    private void selectFirstImage(List<Patient> patients) {
         for (Patient p : patients) {
             for (Study s : p.studies()) {
                 for (Series se : s.series()) {

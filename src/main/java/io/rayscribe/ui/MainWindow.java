@@ -95,6 +95,7 @@ public final class MainWindow implements AutoCloseable {
         attTab.setId("attention-tab");
         Tab tagTab = new Tab("Tags", padded(tags));
         tagTab.setId("tags-tab");
+        tags.activeProperty().bind(tagTab.selectedProperty());
         sideTabs.getTabs().addAll(attTab, tagTab);
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane left = new SplitPane(padded(browser), sideTabs);

@@ -44,11 +44,27 @@ public final class ReportViewModel implements AutoCloseable {
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty radiologist = new SimpleStringProperty(System.getProperty("user.name", ""));
     private final Runnable onChange = this::reportChanged;
+    /** Changes not yet snapshotted for autosave; a timer takes at most a few snapshots a second. */
+    private boolean dirty;
+    private final javafx.animation.Timeline snapshotTimer;
 
     public ReportViewModel(ReportStore store) {
         this.store = store;
-        this.autosaver = new Autosaver(store, 400, e -> Platform.runLater(() -> message.set("Autosave failed: " + e.getMessage())));
-        generating.addListener((o, a, b) -> refresh());
+        this.autosaver = new Autosaver(store, 250, e -> Platform.runLater(() -> message.set("Autosave failed: " + e.getMessage())));
+        generating.addListener((o, a, b) -> {
+            refresh();
+            snapshotIfDirty(); // the end of a draft is saved at once
+        });
+        snapshotTimer = new javafx.animation.Timeline(new javafx.animation.KeyFrame(javafx.util.Duration.millis(500), e -> snapshotIfDirty()));
+        snapshotTimer.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        snapshotTimer.play();
+    }
+
+    private void snapshotIfDirty() {
+        if (dirty && report.get() != null) {
+            dirty = false;
+            autosaver.changed(report.get());
+        }
     }
 
     /** Opens the saved report of the study, or a new one; a damaged file is moved aside and named. */
@@ -56,6 +72,7 @@ public final class ReportViewModel implements AutoCloseable {
         Report old = report.get();
         if (old != null) {
             old.removeChangeListener(onChange);
+            snapshotIfDirty();
             autosaver.flush();
         }
         Report r;
@@ -76,7 +93,7 @@ public final class ReportViewModel implements AutoCloseable {
     }
 
     private void reportChanged() {
-        autosaver.changed(report.get());
+        dirty = true; // a streamed token must not serialise the whole report: snapshots are coalesced
         refresh();
     }
 
@@ -152,11 +169,14 @@ public final class ReportViewModel implements AutoCloseable {
     }
 
     public void flush() {
+        snapshotIfDirty();
         autosaver.flush();
     }
 
     @Override
     public void close() {
+        snapshotTimer.stop();
+        snapshotIfDirty();
         autosaver.close();
     }
 

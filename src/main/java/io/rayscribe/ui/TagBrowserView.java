@@ -20,6 +20,10 @@ public final class TagBrowserView extends VBox {
     private final TextField search = new TextField();
     private final TableView<DicomTags.TagRow> table = new TableView<>();
 
+    /** Tags are read only while the browser is shown (reading a large header competes with decoding). */
+    private final javafx.beans.property.BooleanProperty active = new javafx.beans.property.SimpleBooleanProperty();
+    private Instance loaded;
+
     public TagBrowserView(ObjectProperty<Instance> instance, UiTaskExecutor executor) {
         search.setId("tag-search");
         search.setPromptText("Search tags (keyword, tag or value)");
@@ -41,20 +45,29 @@ public final class TagBrowserView extends VBox {
         VBox.setVgrow(table, Priority.ALWAYS);
         setSpacing(4);
         getChildren().addAll(search, table);
-        instance.addListener((o, a, inst) -> {
-            if (inst == null) {
-                ((javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource()).clear();
-                return;
-            }
-            executor.execute(BackgroundTask.of("tags", () -> DicomTags.list(inst.file()))
-                    .onSuccess(list -> {
-                        if (inst.equals(instance.get())) {
-                            @SuppressWarnings("unchecked")
-                            var src = (javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource();
-                            src.setAll(list);
-                        }
-                    }));
-        });
+        instance.addListener((o, a, inst) -> load(instance, executor));
+        active.addListener((o, a, on) -> load(instance, executor));
+    }
+
+    private void load(ObjectProperty<Instance> instance, UiTaskExecutor executor) {
+        Instance inst = instance.get();
+        if (inst == null) {
+            loaded = null;
+            ((javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource()).clear();
+            return;
+        }
+        if (!active.get() || inst.equals(loaded)) {
+            return;
+        }
+        loaded = inst;
+        executor.execute(BackgroundTask.of("tags", () -> DicomTags.list(inst.file()))
+                .onSuccess(list -> {
+                    if (inst.equals(instance.get())) {
+                        @SuppressWarnings("unchecked")
+                        var src = (javafx.collections.ObservableList<DicomTags.TagRow>) rows.getSource();
+                        src.setAll(list);
+                    }
+                }));
     }
 
     private static TableColumn<DicomTags.TagRow, String> col(String title, double width,
@@ -63,6 +76,10 @@ public final class TagBrowserView extends VBox {
         c.setPrefWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         return c;
+    }
+
+    public javafx.beans.property.BooleanProperty activeProperty() {
+        return active;
     }
 
     public TextField search() {

@@ -101,12 +101,17 @@ public final class UiBench {
         Path reports = Files.createTempDirectory("rayscribe-bench-ui");
         long t0 = System.nanoTime();
         long t0Wall = System.currentTimeMillis();
+        long[] buildCpu = new long[1];
         MainWindow w = FxDriver.call(() -> {
+            long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             MainWindow m = new MainWindow(true, new ReportStore(reports));
             m.show(new Stage());
             m.open(List.of(study));
+            buildCpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
             return m;
         });
+        out.put("window_build_ms", round((System.nanoTime() - t0) / 1e6));
+        out.put("window_build_fx_cpu_ms", round(buildCpu[0] / 1e6));
         try {
             FxDriver.waitFor(120, "the study on screen", () -> w.viewerView().hasImage());
             double launchToImage = (w.viewerView().lastImageNanos() - t0) / 1e6;
