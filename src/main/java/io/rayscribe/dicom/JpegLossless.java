@@ -19,6 +19,8 @@ final class JpegLossless {
     private final HuffmanTable[] tables = new HuffmanTable[4];
     private int restartInterval;
     private int[][] out;
+    /** Single-component images without restarts decode straight into 16-bit samples. */
+    private char[] grey;
 
     // bit reader state
     private long bitBuffer;
@@ -34,7 +36,31 @@ final class JpegLossless {
         JpegLossless j = new JpegLossless(data);
         j.run();
         precisionOut[0] = j.precision;
+        if (j.grey != null) {
+            int[] o = new int[j.grey.length];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = j.grey[i];
+            }
+            return new int[][] {o};
+        }
         return j.out;
+    }
+
+    /** Grey images: the 16-bit samples directly (no int[] in between), or null for colour. */
+    static char[] decodeGrey(byte[] data) throws IOException {
+        JpegLossless j = new JpegLossless(data);
+        j.run();
+        if (j.grey != null) {
+            return j.grey;
+        }
+        if (j.out != null && j.out.length == 1) {
+            char[] g = new char[j.out[0].length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (char) j.out[0][i];
+            }
+            return g;
+        }
+        return null;
     }
 
     static int[] dimensions(byte[] data) throws IOException {
@@ -94,7 +120,7 @@ final class JpegLossless {
                     pos += u16(pos);
             }
         }
-        if (out == null) {
+        if (out == null && grey == null) {
             throw new IOException("no image data");
         }
     }
@@ -146,7 +172,6 @@ final class JpegLossless {
                 throw new IOException("subsampled lossless JPEG is not supported");
             }
         }
-        out = new int[nf][width * height];
         pos += len;
     }
 
@@ -220,16 +245,28 @@ final class JpegLossless {
         bitBuffer = 0;
         bitCount = 0;
         hitMarker = false;
-        if (ns == 1 && restartInterval == 0) {
-            decodeSingle(out[comps[0]], tab[0], predictor, initial);
+        if (componentIds.length == 1 && restartInterval == 0 && out == null) {
+            grey = new char[width * height];
+            decodeSingle(grey, tab[0], predictor, initial);
+            if (pt > 0) {
+                for (int i = 0; i < grey.length; i++) {
+                    grey[i] = (char) (grey[i] << pt);
+                }
+            }
         } else {
+            if (grey != null) {
+                throw new IOException("more than one scan for a single-component image");
+            }
+            if (out == null) {
+                out = new int[componentIds.length][width * height];
+            }
             decodeGeneral(comps, tab, predictor, initial);
-        }
-        if (pt > 0) {
-            for (int k = 0; k < ns; k++) {
-                int[] o = out[comps[k]];
-                for (int i = 0; i < o.length; i++) {
-                    o[i] <<= pt;
+            if (pt > 0) {
+                for (int k = 0; k < ns; k++) {
+                    int[] o = out[comps[k]];
+                    for (int i = 0; i < o.length; i++) {
+                        o[i] <<= pt;
+                    }
                 }
             }
         }
@@ -238,30 +275,30 @@ final class JpegLossless {
     }
 
     /** The common case (one component, no restarts), with the predictor hoisted out of the loop. */
-    private void decodeSingle(int[] o, HuffmanTable t, int predictor, int initial) throws IOException {
+    private void decodeSingle(char[] o, HuffmanTable t, int predictor, int initial) throws IOException {
         int w = width;
-        o[0] = (initial + diff(t)) & 0xffff;
+        o[0] = (char) (initial + diff(t));
         for (int x = 1; x < w; x++) {
-            o[x] = (o[x - 1] + diff(t)) & 0xffff;
+            o[x] = (char) (o[x - 1] + diff(t));
         }
         for (int y = 1; y < height; y++) {
             int row = y * w;
-            o[row] = (o[row - w] + diff(t)) & 0xffff;
+            o[row] = (char) (o[row - w] + diff(t));
             int end = row + w;
             switch (predictor) {
                 case 1:
                     for (int i = row + 1; i < end; i++) {
-                        o[i] = (o[i - 1] + diff(t)) & 0xffff;
+                        o[i] = (char) (o[i - 1] + diff(t));
                     }
                     break;
                 case 2:
                     for (int i = row + 1; i < end; i++) {
-                        o[i] = (o[i - w] + diff(t)) & 0xffff;
+                        o[i] = (char) (o[i - w] + diff(t));
                     }
                     break;
                 default:
                     for (int i = row + 1; i < end; i++) {
-                        o[i] = (predict(predictor, o[i - 1], o[i - w], o[i - w - 1]) + diff(t)) & 0xffff;
+                        o[i] = (char) (predict(predictor, o[i - 1], o[i - w], o[i - w - 1]) + diff(t));
                     }
             }
         }

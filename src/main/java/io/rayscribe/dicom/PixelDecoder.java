@@ -455,6 +455,15 @@ final class PixelDecoder {
         if (dims[2] != pm.samplesPerPixel()) {
             return null;
         }
+        if (dims[2] == 1 && !pm.photometric().equals("PALETTE COLOR") && pm.bitsStored() <= 16) {
+            char[] grey;
+            try {
+                grey = JpegLossless.decodeGrey(data);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            return grey == null ? null : greyFromIndex(h, pm, frameIndex, grey);
+        }
         int[][] planes;
         try {
             planes = JpegLossless.decode(data, new int[1]);
