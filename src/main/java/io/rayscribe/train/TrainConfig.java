@@ -22,7 +22,7 @@ import java.util.Set;
  * file's folder.
  */
 public record TrainConfig(Path file, long seed, Path output, Data data, Model model, List<Stage> stages,
-                          int checkpointEvery, int logEvery) {
+                          int checkpointEvery, int logEvery, int threads) {
 
     /** Where the examples come from: a phantom folder (its manifest.jsonl) or a manifest file. */
     public record Data(Path path, int limit) {
@@ -57,7 +57,7 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
     }
 
     private static final Set<String> TOP = Set.of("seed", "output", "dataset", "model", "stages", "checkpoint_every",
-            "log_every", "comment");
+            "log_every", "threads", "comment");
     private static final Set<String> DATA = Set.of("path", "limit");
     private static final Set<String> MODEL = Set.of("llm", "start_bundle", "name", "encoder", "projector",
             "preprocessing", "prompt", "max_new_tokens");
@@ -168,7 +168,8 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
             stages.add(st);
         }
         return new TrainConfig(file.toAbsolutePath(), seed, output, data, model, List.copyOf(stages),
-                r.intIn(root, "checkpoint_every", "", 100, 1, 10_000_000), r.intIn(root, "log_every", "", 10, 1, 1_000_000));
+                r.intIn(root, "checkpoint_every", "", 100, 1, 10_000_000), r.intIn(root, "log_every", "", 10, 1, 1_000_000),
+                r.intIn(root, "threads", "", 1, 1, 256));
     }
 
     /** Typed, strict access to the JSON; every error names the file and the dotted key. */

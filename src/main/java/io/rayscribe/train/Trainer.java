@@ -167,6 +167,10 @@ public final class Trainer {
         }
         Path start = resume ? ckpt : cfg.model().startBundle() != null ? cfg.model().startBundle() : createInitialBundle(out);
         long t0 = System.nanoTime();
+        // libtorch's spinning worker threads cost far more than they give on a small, shared CPU.
+        if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != cfg.threads()) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(cfg.threads());
+        }
         try (ModelBundle bundle = ModelBundle.load(start)) {
             if (!bundle.hasVision()) {
                 throw RayScribeException.forFile(start, "not a multimodal bundle (no vision encoder)");
@@ -440,6 +444,10 @@ public final class Trainer {
             if (st.trainEncoder() || st.isEncoderPretrain()) {
                 features = null;   // the encoder changed: recompute cached features
             }
+            if (st.isEncoderPretrain() && !stopRequested) {
+                features = computeFeatures();
+                reportEncoderQuality();
+            }
             Path after = out.resolve("after-" + st.name());
             if (!stopRequested) {
                 replaceDir(out.resolve("checkpoint"), after, true);
@@ -448,7 +456,7 @@ public final class Trainer {
                 }
             }
             return new StageResult(st.name(), st.type(), st.steps(), firstLoss, lastLoss,
-                    (System.nanoTime() - stageStart) / 1e9, after);
+                    (System.nanoTime() - stageStart) / 1e9, stopRequested ? out.resolve("checkpoint") : after);
         }
 
         private long remainingLaterSteps(int si) {
@@ -531,23 +539,24 @@ public final class Trainer {
                 long global = (long) step * st.batchSize() + i;
                 long epoch = global / n;
                 long key = si * 1_000_003L + epoch;
-                int[] perm = permutations.computeIfAbsent(key, k -> {
+                int[] perm = permutations.get(key);
+                if (perm == null) {
                     if (permutations.size() > 4) {
                         permutations.clear();
                     }
-                    int[] p = new int[n];
+                    perm = new int[n];
                     for (int j = 0; j < n; j++) {
-                        p[j] = j;
+                        perm[j] = j;
                     }
-                    Random r = new Random(cfg.seed() * 31 + k);
+                    Random r = new Random(cfg.seed() * 31 + key);
                     for (int j = n - 1; j > 0; j--) {
                         int x = r.nextInt(j + 1);
-                        int t = p[j];
-                        p[j] = p[x];
-                        p[x] = t;
+                        int t = perm[j];
+                        perm[j] = perm[x];
+                        perm[x] = t;
                     }
-                    return p;
-                });
+                    permutations.put(key, perm);
+                }
                 out[i] = perm[(int) (global % n)];
             }
             return out;
@@ -693,6 +702,65 @@ public final class Trainer {
             return out;
         }
 
+        /**
+         * Stage 0 diagnostic: image-level finding detection from the patch head (a label is present
+         * when some patch scores above 0.5; its side is the image half of the best patch), as micro-F1
+         * over the same keys the report metrics use. Training examples, so an optimistic figure.
+         */
+        private void reportEncoderQuality() {
+            VisionConfig vc = bundle.config().encoder();
+            int d = vc.hiddenSize();
+            int g = vc.gridSize();
+            int labels = Finding.LABELS.size();
+            float[] w = head.get("head.weight").toFloatArray();
+            float[] b = head.get("head.bias").toFloatArray();
+            FindingScores scores = new FindingScores();
+            for (int i = 0; i < examples.size(); i++) {
+                TrainingData.Example ex = examples.get(i);
+                if (!ex.hasTruth()) {
+                    continue;
+                }
+                float[] f = features[i];
+                List<String> predicted = new ArrayList<>();
+                for (int l = 0; l < labels; l++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int bestPatch = 0;
+                    boolean leftHalf = false;
+                    boolean rightHalf = false;
+                    for (int p = 0; p < g * g; p++) {
+                        double z = b[l];
+                        for (int k = 0; k < d; k++) {
+                            z += w[l * d + k] * f[p * d + k];
+                        }
+                        if (z > best) {
+                            best = z;
+                            bestPatch = p;
+                        }
+                        if (z > 0) {
+                            if (p % g < g / 2) {
+                                rightHalf = true;    // image left = patient right
+                            } else {
+                                leftHalf = true;
+                            }
+                        }
+                    }
+                    if (best > 0) {
+                        String label = Finding.LABELS.get(l);
+                        String side = bestPatch % g < g / 2 ? "right" : "left";
+                        if (label.equals(Finding.EFFUSION) && leftHalf && rightHalf) {
+                            side = "bilateral";
+                        }
+                        predicted.add(Finding.key(label, side));
+                    }
+                }
+                List<String> truth = new ArrayList<>();
+                ex.truth().forEach(t -> truth.add(t.key()));
+                scores.add(predicted, truth);
+            }
+            log.printf(Locale.ROOT, "train: stage 0 encoder check: image-level finding F1 %.3f (P %.3f, R %.3f) "
+                    + "on the training images from the patch head%n", scores.f1(), scores.precision(), scores.recall());
+        }
+
         // -------------------------------------------------------------- checkpoints
 
         private void checkpoint(int stageIndex, int step, AdamW opt, Map<String, NDArray> optimised, Lora lora, long t0) {
@@ -787,7 +855,7 @@ public final class Trainer {
 
         /** Greedy reports for a few training examples, and their finding F1, as a sanity line in the log. */
         private void sampleReports(String stageName) {
-            int n = Math.min(8, examples.size());
+            int n = Math.min(16, examples.size());
             FindingScores scores = new FindingScores();
             boolean g = GradMode.disable();
             try (DjlLlama.Session session = bundle.llm().newSession()) {

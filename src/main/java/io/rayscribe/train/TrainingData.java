@@ -220,7 +220,7 @@ public final class TrainingData {
             }
         }
         try {
-            return FrameDecoder.decodeUncached(file, 0).render();
+            return FrameDecoder.shared().decode(file, 0).render();
         } catch (RayScribeException e) {
             throw e;
         } catch (RuntimeException e) {

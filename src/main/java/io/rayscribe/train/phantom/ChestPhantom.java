@@ -142,9 +142,10 @@ final class ChestPhantom {
         double dx = Math.abs(u - cx) / lungRx;
         if (v < lungCy) {
             double dy = (lungCy - v) / (lungCy - apexV);
-            return Math.pow(dx, 2.2) + Math.pow(dy, 2.0);
+            return dx * dx + dy * dy;
         }
-        return Math.pow(dx, 4.0);
+        double d2 = dx * dx;
+        return d2 * d2;
     }
 
     private boolean inHeart(double u, double v) {
@@ -278,14 +279,14 @@ final class ChestPhantom {
             ptxSpace = request.pneumothoraxSide() != null && sign(request.pneumothoraxSide()) == sgn
                     && !collapsedLung(u, v, sgn);
             if (ptxSpace) {
-                a -= 0.12;
+                a -= 0.2;
                 mark(BOX_PTX, x, y);
             } else {
                 a += vesselDensity(u, v);
                 if (request.pneumothoraxSide() != null && sign(request.pneumothoraxSide()) == sgn
                         && !collapsedLung(u + 0.006, v, sgn) | !collapsedLung(u - 0.006, v, sgn)
                         | !collapsedLung(u, v - 0.006, sgn)) {
-                    a += 0.12;   // visceral pleural line
+                    a += 0.16;   // visceral pleural line
                 }
             }
             a += consolidation(u, v, sgn, x, y, ptxSpace);
