@@ -58,6 +58,7 @@ public final class Evaluator {
         List<List<String>> refs = new ArrayList<>();
         FindingScores findings = new FindingScores();
         PointingGame pointing = PointingGame.create();
+        Map<Integer, PointingGame> byLayer = new java.util.TreeMap<>();
         boolean anyTruth = false;
         int skipped = 0;
         long tokens = 0;
@@ -124,6 +125,12 @@ public final class Evaluator {
                         int[] span = tokenSpan(pieces, m.start(), m.end());
                         float[] map = AttentionMaps.heatmap(r.attention(), span[0], span[1], layer, head, true, false, gr, gc);
                         boolean hit = pointing.add(map, regions, t.box());
+                        // The same trial for each single layer (all heads), reported beside the chosen selection.
+                        int layers = bundle.llmConfig().numHiddenLayers();
+                        for (int l = 0; l < layers; l++) {
+                            float[] ml = AttentionMaps.heatmap(r.attention(), span[0], span[1], l, -1, true, false, gr, gc);
+                            byLayer.computeIfAbsent(l, k -> PointingGame.create()).add(ml, regions, t.box());
+                        }
                         Map<String, Object> p = new LinkedHashMap<>();
                         p.put("key", t.key());
                         p.put("hit", hit);
@@ -169,6 +176,11 @@ public final class Evaluator {
             m.put("pointing_trials", pointing.trials());
             m.put("pointing_layer", layer < 0 ? "all" : Integer.toString(layer));
             m.put("pointing_head", head < 0 ? "all" : Integer.toString(head));
+            Map<String, Object> pl = new LinkedHashMap<>();
+            for (Map.Entry<Integer, PointingGame> e : byLayer.entrySet()) {
+                pl.put("layer" + e.getKey(), e.getValue().accuracy());
+            }
+            m.put("pointing_game_by_layer", pl);
             Map<String, Object> per = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : findings.perKey().entrySet()) {
                 int[] c = e.getValue();

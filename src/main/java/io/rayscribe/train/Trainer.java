@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -197,8 +198,9 @@ public final class Trainer {
         TrainConfig.Model m = cfg.model();
         Path llmDir = m.llm();
         LlamaConfig llm = LlamaConfig.load(llmDir);
-        VisionConfig enc = VisionConfig.vit(m.imageSize(), m.patchSize(), 1, m.encoderHidden(), m.encoderLayers(),
-                m.encoderHeads(), m.encoderIntermediate());
+        // eps 1e-6 rather than HF ViT's 1e-12: a float32 ViT trained from scratch stays finite on flat patches.
+        VisionConfig enc = new VisionConfig("vit", m.imageSize(), m.patchSize(), 1, m.encoderHidden(), m.encoderLayers(),
+                m.encoderHeads(), m.encoderIntermediate(), 1e-6, true, "gelu", "");
         Path dir = out.resolve("init");
         try {
             deleteTree(dir);
@@ -238,6 +240,7 @@ public final class Trainer {
         private float[][] features;          // frozen-encoder patch features per example, or null
         private Map<String, NDArray> head;   // stage 0 classification head
         private final Map<String, double[]> history = new LinkedHashMap<>();
+        private int skippedSteps;
 
         Session(ModelBundle bundle, State state, Path out) {
             this.bundle = bundle;
@@ -381,6 +384,7 @@ public final class Trainer {
             double ema = Double.NaN;
             long stageStart = System.nanoTime();
             long tokens = 0;
+            int nonFinite = 0;
             try (AdamW opt = new AdamW(manager, 0.9, 0.95, 1e-8)) {
                 if (firstStep > 0) {
                     loadOptimizer(opt, optimised);
@@ -405,9 +409,17 @@ public final class Trainer {
                         requestStop();
                     }
                     if (!Double.isFinite(o.loss()) || !Double.isFinite(norm)) {
-                        throw new RayScribeException("train: stage '" + st.name() + "' step " + step
-                                + ": the loss or gradient became non-finite (lower 'lr' or 'grad_clip'); last checkpoint kept");
+                        // AdamW skipped the update; a run of such steps means the weights are gone.
+                        skippedSteps++;
+                        log.printf(Locale.ROOT, "train: stage '%s' step %d: non-finite loss/gradient, update skipped%n",
+                                st.name(), step);
+                        if (++nonFinite >= 5) {
+                            throw new RayScribeException("train: stage '" + st.name() + "' step " + step
+                                    + ": the loss or gradient stayed non-finite (lower 'lr' or 'grad_clip'); last checkpoint kept");
+                        }
+                        continue;
                     }
+                    nonFinite = 0;
                     if (Double.isNaN(firstLoss)) {
                         firstLoss = o.loss();
                     }
@@ -426,6 +438,11 @@ public final class Trainer {
                     }
                     if (step % cfg.checkpointEvery() == 0 && step < st.steps()) {
                         checkpoint(si, step, opt, optimised, lora, t0);
+                        if (st.isEncoderPretrain()) {
+                            features = computeFeatures();
+                            reportEncoderQuality();
+                            features = null;
+                        }
                     }
                 }
                 boolean complete = step >= st.steps();
@@ -757,8 +774,21 @@ public final class Trainer {
                 ex.truth().forEach(t -> truth.add(t.key()));
                 scores.add(predicted, truth);
             }
+            StringBuilder per = new StringBuilder();
+            Map<String, int[]> byLabel = new TreeMap<>();
+            for (Map.Entry<String, int[]> e : scores.perKey().entrySet()) {
+                int[] acc = byLabel.computeIfAbsent(e.getKey().split(":")[0], k -> new int[3]);
+                for (int k = 0; k < 3; k++) {
+                    acc[k] += e.getValue()[k];
+                }
+            }
+            for (Map.Entry<String, int[]> e : byLabel.entrySet()) {
+                int[] c = e.getValue();
+                per.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), 2.0 * c[0] / Math.max(1, 2 * c[0] + c[1] + c[2])));
+            }
             log.printf(Locale.ROOT, "train: stage 0 encoder check: image-level finding F1 %.3f (P %.3f, R %.3f) "
-                    + "on the training images from the patch head%n", scores.f1(), scores.precision(), scores.recall());
+                    + "on the training images from the patch head; per label:%s%n", scores.f1(), scores.precision(),
+                    scores.recall(), per);
         }
 
         // -------------------------------------------------------------- checkpoints
@@ -855,13 +885,13 @@ public final class Trainer {
 
         /** Greedy reports for a few training examples, and their finding F1, as a sanity line in the log. */
         private void sampleReports(String stageName) {
-            int n = Math.min(16, examples.size());
+            int n = Math.min(8, examples.size());
             FindingScores scores = new FindingScores();
             boolean g = GradMode.disable();
             try (DjlLlama.Session session = bundle.llm().newSession()) {
                 for (int i = 0; i < n; i++) {
                     TrainingData.Example ex = examples.get(i);
-                    String text = greedy(session, ex, bundle.config().generation().maxNewTokens());
+                    String text = greedy(session, ex, Math.min(160, bundle.config().generation().maxNewTokens()));
                     if (ex.hasTruth()) {
                         List<String> truth = new ArrayList<>();
                         ex.truth().forEach(t -> truth.add(t.key()));

@@ -103,7 +103,7 @@ final class ChestPhantom {
 
         if (request.nodule() != null) {
             boolean mass = request.nodule().equals(Finding.MASS);
-            double mm = mass ? uniform(25, 35) : uniform(9, 14);   // radius
+            double mm = mass ? uniform(25, 35) : uniform(11, 15);   // radius
             double r = mm / (mmPerPixel * size) / scale;
             double[] c = pointInLung(request.noduleSide(), request.noduleZone(), r);
             nodule = new double[] {c[0], c[1], r, uniform(0, Math.PI * 2)};
@@ -111,8 +111,8 @@ final class ChestPhantom {
         } else {
             nodule = null;
         }
-        effusionHeight = uniform(0.1, 0.22);
-        effusionHeight2 = uniform(0.1, 0.22);
+        effusionHeight = uniform(0.06, 0.18);
+        effusionHeight2 = uniform(0.06, 0.18);
         ptxFactor = uniform(0.6, 0.75);
         etTip = uniform(0.2, 0.26);
         linePath = request.centralLineSide() == null ? null : centralLine(request.centralLineSide());
@@ -211,14 +211,15 @@ final class ChestPhantom {
         return list.toArray(new double[0][]);
     }
 
+    /** A subclavian line: from under the clavicle, across the lung apex, down the SVC. */
     private double[][] centralLine(String side) {
         int sgn = sign(side);
-        double x0 = 0.5 + sgn * uniform(0.1, 0.14);
-        double entryV = uniform(0.1, 0.14);
+        double x0 = 0.5 + sgn * uniform(0.26, 0.32);
+        double y0 = uniform(0.13, 0.17);
         double tipV = uniform(0.3, 0.36);
         return new double[][] {
-            {x0, 0.0}, {0.5 + sgn * 0.09, entryV * 0.6}, {0.5 + sgn * 0.06, entryV},
-            {0.5 - 0.035, entryV + 0.05}, {0.5 - 0.04, tipV}};
+            {x0, y0}, {0.5 + sgn * 0.14, y0 + 0.04}, {0.5 + sgn * 0.05, y0 + 0.08},
+            {0.5 - 0.04, y0 + 0.11}, {0.5 - 0.045, tipV}};
     }
 
     // ---------------------------------------------------------------- rendering
@@ -264,6 +265,9 @@ final class ChestPhantom {
         }
         if (Math.abs(u - 0.5) < 0.035) {
             a += 0.18 * (1 - 0.3 * Math.abs(Math.sin(v * 55)));   // spine with vertebral rhythm
+        }
+        if (Math.abs(u - 0.5) < 0.024 && v < 0.31) {
+            a -= 0.3 * smooth((0.31 - v) / 0.03);   // tracheal air column down to the carina
         }
         if (heart) {
             a += 0.24;
@@ -395,8 +399,8 @@ final class ChestPhantom {
         }
         double h = right ? effusionHeight : effusionHeight2;
         double lateral = Math.abs(u - cx) / lungRx * Math.signum((u - cx) * sgn);   // +1 lateral, -1 medial
-        double baseV = dome(0.5 + sgn * (lungCx + lungRx));
-        double top = baseV - h - 0.05 * (lateral + 1) / 2 * (1 + h * 3);   // meniscus climbs laterally
+        double domeTop = dome(cx);
+        double top = domeTop - h - 0.05 * (lateral + 1) / 2 * (1 + h * 3);   // meniscus climbs laterally
         if (v < top || v > dome(u)) {
             return 0;
         }
@@ -445,18 +449,17 @@ final class ChestPhantom {
         double sum = 0;
         if (request.etTube() && v < etTip && v > -0.05) {
             double d = Math.abs(u - 0.5);
-            if (d > 0.007 && d < 0.012) {
-                sum += 0.55;   // the two radio-opaque walls of the tube
-                mark(BOX_ETT, x, y);
-            } else if (d <= 0.007) {
+            if (d < 0.014) {
+                // radio-opaque walls with a lucent lumen, over the dark tracheal air column
+                sum += d > 0.006 ? 0.6 : 0.3;
                 mark(BOX_ETT, x, y);
             }
         }
         if (linePath != null) {
             for (int i = 0; i + 1 < linePath.length; i++) {
                 double d = segmentDistance(u, v, linePath[i][0], linePath[i][1], linePath[i + 1][0], linePath[i + 1][1]);
-                if (d < 0.0045) {
-                    sum += 0.5;
+                if (d < 0.007) {
+                    sum += 0.6;
                     mark(BOX_LINE, x, y);
                     break;
                 }
@@ -500,7 +503,7 @@ final class ChestPhantom {
     }
 
     private static String effusionSize(double height) {
-        return height < 0.15 ? "small" : "moderate";
+        return height < 0.11 ? "small" : "moderate";
     }
 
     private static int[] union(int[] a, int[] b) {
