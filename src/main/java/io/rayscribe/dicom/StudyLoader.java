@@ -113,16 +113,35 @@ public final class StudyLoader {
                 if (parts == null || parts.length == 0) {
                     continue;
                 }
-                Path f = base;
-                for (String part : parts) {
-                    f = f.resolve(part.trim());
-                }
-                out.add(f.toAbsolutePath().normalize());
+                out.add(resolveIgnoringCase(base, parts).toAbsolutePath().normalize());
             } catch (com.pixelmed.dicom.DicomException e) {
                 // a record without a usable file reference is skipped
             }
         }
         return out;
+    }
+
+    /**
+     * Referenced File IDs are upper case by convention, but media copied to Linux often has lower-case
+     * names: each component that does not exist as written is matched ignoring case.
+     */
+    static Path resolveIgnoringCase(Path base, String[] parts) {
+        Path f = base;
+        for (String raw : parts) {
+            String part = raw.trim();
+            Path exact = f.resolve(part);
+            if (Files.exists(exact) || !Files.isDirectory(f)) {
+                f = exact;
+                continue;
+            }
+            try (Stream<Path> s = Files.list(f)) {
+                Path parent = f;
+                f = s.filter(c -> c.getFileName().toString().equalsIgnoreCase(part)).findFirst().orElse(parent.resolve(part));
+            } catch (IOException | UncheckedIOException e) {
+                f = exact;
+            }
+        }
+        return f;
     }
 
     static Instance toInstance(DicomHeader h) {

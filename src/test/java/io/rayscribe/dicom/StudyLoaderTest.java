@@ -25,6 +25,26 @@ class StudyLoaderTest {
     }
 
     @Test
+    void dicomdirFindsFilesWhoseNamesChangedCase(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path src = SharedData.resolve("dicom/dicomdir");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(src)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                // lower-case every path component, as a copy to a case-sensitive disk often does
+                Path dst = tmp.resolve(src.relativize(f).toString().toLowerCase(java.util.Locale.ROOT));
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(dst);
+                } else {
+                    java.nio.file.Files.copy(f, dst);
+                }
+            }
+        }
+        LoadResult r = StudyLoader.open(List.of(tmp.resolve("dicomdir")));
+        assertTrue(r.errors().isEmpty(), () -> "errors: " + r.errors());
+        assertEquals(31, r.patients().stream().flatMap(p -> p.studies().stream()).flatMap(s -> s.series().stream())
+                .mapToInt(s -> s.instances().size()).sum());
+    }
+
+    @Test
     void folderIsWalkedRecursivelyAndSeriesAndInstancesAreSorted() {
         LoadResult r = StudyLoader.open(List.of(SharedData.resolve("dicom/dicomdir")));
         // README.txt is not DICOM: it is reported, the images still load; the DICOMDIR itself is not an instance.
