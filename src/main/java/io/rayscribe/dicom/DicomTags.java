@@ -4,9 +4,15 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomDictionary;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
 import io.rayscribe.core.RayScribeException;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +32,16 @@ public final class DicomTags {
     public static List<TagRow> list(Path file) {
         DicomHeader h = DicomHeader.read(file);
         List<TagRow> rows = new ArrayList<>();
-        rows.add(new TagRow("(0002,0010)", "TransferSyntaxUID", "UI", h.layout.transferSyntaxUid()
+        AttributeList meta = meta(h);
+        if (meta != null) {
+            meta.remove(TagFromName.TransferSyntaxUID);
+            add(meta, 0, rows);
+        }
+        int at = 0;
+        while (at < rows.size() && rows.get(at).tag().compareTo("(0002,0010)") < 0) {
+            at++; // keep the meta group in tag order
+        }
+        rows.add(at, new TagRow("(0002,0010)", "TransferSyntaxUID", "UI", h.layout.transferSyntaxUid()
                 + (h.layout.transferSyntaxInFile() ? "" : " (not in file; guessed)") + " " + TransferSyntaxes.name(h.layout.transferSyntaxUid()), 0));
         add(h.list, 0, rows);
         if (h.layout.hasPixelData()) {
@@ -34,6 +49,20 @@ public final class DicomTags {
                     h.layout.encapsulated() ? "encapsulated (compressed fragments)" : h.layout.pixelLength() + " bytes", 0));
         }
         return rows;
+    }
+
+    /** The File Meta Information group (already length-checked by the walker), or null. */
+    private static AttributeList meta(DicomHeader h) {
+        if (!h.layout.transferSyntaxInFile()) {
+            return null;
+        }
+        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(h.file)))) {
+            AttributeList meta = new AttributeList();
+            meta.readOnlyMetaInformationHeader(in);
+            return meta;
+        } catch (IOException | DicomException | RuntimeException e) {
+            return null; // the browser still shows the transfer syntax row
+        }
     }
 
     private static void add(AttributeList list, int depth, List<TagRow> rows) {
