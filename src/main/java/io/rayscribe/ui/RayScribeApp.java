@@ -37,7 +37,9 @@ public final class RayScribeApp extends Application {
         if (!o.paths().isEmpty()) {
             List<Path> missing = o.paths().stream().filter(p -> !Files.exists(p)).toList();
             if (!missing.isEmpty()) {
-                window.main().statusProperty().set(missing.get(0) + ": no such file or folder");
+                String why = missing.get(0) + ": no such file or folder";
+                window.main().statusProperty().set(why);
+                window.viewer().errorProperty().set(why + " — open a study with File ▸ Open or drag files here");
             }
             List<Path> present = o.paths().stream().filter(Files::exists).toList();
             window.open(present);

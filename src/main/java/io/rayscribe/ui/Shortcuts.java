@@ -28,7 +28,32 @@ public final class Shortcuts {
     private final List<Shortcut> all = new ArrayList<>();
 
     public void add(String keys, String group, String description, Runnable action) {
-        all.add(new Shortcut(KeyCombination.keyCombination(keys), group, description, action));
+        all.add(new Shortcut(parse(keys), group, description, action));
+    }
+
+    /**
+     * "Ctrl+Shift+D", "Page_Down", "1", "Esc": modifiers, then a key code name (KeyCode enum name, a digit
+     * or a short alias). Key codes, not characters, so shortcuts match on any keyboard layout.
+     */
+    static KeyCombination parse(String keys) {
+        String[] parts = keys.split("\\+");
+        java.util.List<KeyCombination.Modifier> mods = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.length - 1; i++) {
+            switch (parts[i].toLowerCase(java.util.Locale.ROOT)) {
+                case "ctrl" -> mods.add(KeyCombination.SHORTCUT_DOWN);
+                case "shift" -> mods.add(KeyCombination.SHIFT_DOWN);
+                case "alt" -> mods.add(KeyCombination.ALT_DOWN);
+                default -> throw new IllegalArgumentException("unknown modifier in " + keys);
+            }
+        }
+        String key = parts[parts.length - 1];
+        javafx.scene.input.KeyCode code = switch (key.toLowerCase(java.util.Locale.ROOT)) {
+            case "esc" -> javafx.scene.input.KeyCode.ESCAPE;
+            default -> key.length() == 1 && Character.isDigit(key.charAt(0))
+                    ? javafx.scene.input.KeyCode.valueOf("DIGIT" + key)
+                    : javafx.scene.input.KeyCode.valueOf(key.toUpperCase(java.util.Locale.ROOT));
+        };
+        return new javafx.scene.input.KeyCodeCombination(code, mods.toArray(new KeyCombination.Modifier[0]));
     }
 
     public List<Shortcut> all() {
@@ -58,7 +83,7 @@ public final class Shortcuts {
 
     /** Runs the action bound to {@code keys} (tests, menus). */
     public boolean fire(String keys) {
-        KeyCombination k = KeyCombination.keyCombination(keys);
+        KeyCombination k = parse(keys);
         for (Shortcut s : all) {
             if (s.keys().equals(k)) {
                 s.action().run();

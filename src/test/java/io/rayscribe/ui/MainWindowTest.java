@@ -215,6 +215,22 @@ class MainWindowTest {
     }
 
     @Test
+    void multiFrameImagesScrollAndPlayAsCine(FxRobot robot) throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/XA_multiframe96_jpeg_baseline.dcm"))));
+        waitFor(60, "the cine image", () -> w.viewerView().hasImage() && w.viewer().frameCountProperty().get() == 96);
+        var first = onFx(() -> w.viewer().frameProperty().get());
+        fx(() -> w.viewerView().requestFocus());
+        robot.type(KeyCode.PAGE_DOWN);
+        waitFor(30, "frame 2", () -> w.viewer().frameIndexProperty().get() == 1 && w.viewer().frameProperty().get() != first
+                && !w.viewer().loadingProperty().get());
+        assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_RIGHT)).contains("Frame 2/96"));
+        robot.type(KeyCode.C); // cine on
+        waitFor(30, "cine to advance", () -> w.viewer().frameIndexProperty().get() > 3);
+        robot.type(KeyCode.C);
+        assertFalse(onFx(() -> w.viewer().cineProperty().get()));
+    }
+
+    @Test
     void badFilesAreListedAndAMissingModelKeepsTheViewerWorking(FxRobot robot) throws Exception {
         Path dir = reportsDir.resolve("mixed");
         Files.createDirectories(dir);
