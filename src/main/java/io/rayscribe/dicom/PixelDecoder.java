@@ -22,8 +22,9 @@ import java.util.Iterator;
 
 /**
  * Turns the pixel data of one frame into a {@link Frame}: uncompressed data is read straight from
- * the mapped file; RLE is decoded here; JPEG, JPEG lossless and JPEG 2000 go through ImageIO
- * (JDK, PixelMed and jai-imageio readers). Syntaxes without a decoder fail naming the syntax.
+ * the mapped file; RLE and JPEG lossless are decoded here ({@link Rle}, {@link JpegLossless}, with
+ * PixelMed's ImageIO reader as the lossless fallback); JPEG and JPEG 2000 go through ImageIO (JDK and
+ * jai-imageio readers) under a {@link Watchdog}. Syntaxes without a decoder fail naming the syntax.
  */
 final class PixelDecoder {
     private static final AttributeTag RED_DESC = new AttributeTag(0x0028, 0x1101);
@@ -65,6 +66,10 @@ final class PixelDecoder {
                 }
                 return fromNative(h, pm, frameIndex, h.layout.data(), h.layout.pixelOffset(), h.layout.pixelLength(),
                         h.layout.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            }
+            if (TransferSyntaxes.isNative(ts)) {
+                throw RayScribeException.forFile(h.file, "pixel data is encapsulated but the transfer syntax "
+                        + TransferSyntaxes.describe(ts) + " is uncompressed");
             }
             byte[] data = Fragments.frame(h, pm.frames(), frameIndex);
             if (ts.equals(TransferSyntaxes.RLE)) {
