@@ -17,16 +17,16 @@ import java.util.Set;
 
 /**
  * {@code eval --model BUNDLE --data DIR_OR_MANIFEST [--json] [--limit N] [--layer L] [--head H]
- * [--predictions FILE.jsonl]}: drafts every example and prints the report-generation metrics.
+ * [--max-new-tokens N] [--predictions FILE.jsonl]}: drafts every example and prints the report-generation metrics.
  */
 public final class EvalCommand implements Command {
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, Set.of("json"));
-        args.rejectUnknown(Set.of("model", "data", "limit", "layer", "head", "predictions"));
+        args.rejectUnknown(Set.of("model", "data", "limit", "layer", "head", "predictions", "max-new-tokens"));
         Path model = Path.of(args.require("model"));
         Path data = Path.of(args.require("data"));
-        Evaluator.Result r = new Evaluator(args.getInt("layer", -1), args.getInt("head", -1), err)
+        Evaluator.Result r = new Evaluator(args.getInt("layer", -1), args.getInt("head", -1), args.getInt("max-new-tokens", 0), err)
                 .evaluate(model, data, args.getInt("limit", 0));
         if (args.has("predictions")) {
             Path file = Path.of(args.get("predictions"));

@@ -44,10 +44,13 @@ public final class Evaluator {
     private final int layer;
     private final int head;
     private final PrintStream log;
+    private final int maxNewTokens;
 
-    public Evaluator(int layer, int head, PrintStream log) {
+    /** {@code maxNewTokens} 0 keeps the bundle's default. */
+    public Evaluator(int layer, int head, int maxNewTokens, PrintStream log) {
         this.layer = layer;
         this.head = head;
+        this.maxNewTokens = maxNewTokens;
         this.log = log;
     }
 
@@ -68,8 +71,8 @@ public final class Evaluator {
                 throw RayScribeException.forFile(model, "not a multimodal bundle: eval needs an image encoder");
             }
             GenerationSettings settings = bundle.defaultSettings().withCaptureAttention(true);
-            settings = new GenerationSettings(true, 1f, 0, 1f, 0L, 1f, settings.maxNewTokens(), settings.stopStrings(),
-                    true, true);
+            settings = new GenerationSettings(true, 1f, 0, 1f, 0L, 1f,
+                    maxNewTokens > 0 ? maxNewTokens : settings.maxNewTokens(), settings.stopStrings(), true, true);
             List<PromptRegion> regions = drafter.regions();
             int gr = bundle.config().promptRows();
             int gc = bundle.config().promptCols();

@@ -169,6 +169,7 @@ public final class Trainer {
         Path start = resume ? ckpt : cfg.model().startBundle() != null ? cfg.model().startBundle() : createInitialBundle(out);
         long t0 = System.nanoTime();
         // libtorch's spinning worker threads cost far more than they give on a small, shared CPU.
+        Engine.getEngine("PyTorch");   // loads the native library before the thread count is touched
         if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != cfg.threads()) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(cfg.threads());
         }
