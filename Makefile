@@ -10,8 +10,10 @@ setup:
 build: setup
 	$(MVN) -DskipTests $(CLASSPATH_GOAL) package
 
+# Unit/integration tests, then the installer smoke: the app-image drafts with no network.
 test: setup
 	./mvnw -B $(CLASSPATH_GOAL) verify
+	bash scripts/offline-smoke.sh
 
 # Opens the workstation with the demo study and the shipped demo model.
 # On a machine without a display: xvfb-run -a make run
