@@ -10,10 +10,10 @@ setup:
 build: setup
 	$(MVN) -DskipTests $(CLASSPATH_GOAL) package
 
-# Unit/integration tests, then the installer smoke: the app-image drafts with no network.
+# The installer smoke (the app-image drafts on the demo study with no network), then all tests.
 test: setup
-	./mvnw -B $(CLASSPATH_GOAL) verify
 	bash scripts/offline-smoke.sh
+	./mvnw -B $(CLASSPATH_GOAL) verify
 
 # Opens the workstation with the demo study and the shipped demo model.
 # On a machine without a display: xvfb-run -a make run
