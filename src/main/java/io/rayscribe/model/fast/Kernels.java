@@ -133,20 +133,37 @@ final class Kernels {
      */
     static void scoresTransposed(float[] q, int qOff, float[] kT, int kOff, int stride, int hd, float scale,
                                  float[] sc, int len) {
-        int bound = S.loopBound(len);
         int j = 0;
-        for (; j < bound; j += L) {
+        // Sixteen positions per pass use whole 64-byte lines of each key row; two chains per half.
+        for (; j + 2 * L <= len; j += 2 * L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
             int d = 0;
             for (; d + 1 < hd; d += 2) {
-                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
-                a1 = FloatVector.fromArray(S, kT, kOff + (d + 1) * stride + j).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+                int o = kOff + d * stride + j;
+                FloatVector q0 = FloatVector.broadcast(S, q[qOff + d]);
+                FloatVector q1 = FloatVector.broadcast(S, q[qOff + d + 1]);
+                a0 = FloatVector.fromArray(S, kT, o).fma(q0, a0);
+                b0 = FloatVector.fromArray(S, kT, o + L).fma(q0, b0);
+                a1 = FloatVector.fromArray(S, kT, o + stride).fma(q1, a1);
+                b1 = FloatVector.fromArray(S, kT, o + stride + L).fma(q1, b1);
             }
             if (d < hd) {
-                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                FloatVector q0 = FloatVector.broadcast(S, q[qOff + d]);
+                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(q0, a0);
+                b0 = FloatVector.fromArray(S, kT, kOff + d * stride + j + L).fma(q0, b0);
             }
             a0.add(a1).mul(scale).intoArray(sc, j);
+            b0.add(b1).mul(scale).intoArray(sc, j + L);
+        }
+        for (; j + L <= len; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) {
+                a0 = FloatVector.fromArray(S, kT, kOff + d * stride + j).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+            }
+            a0.mul(scale).intoArray(sc, j);
         }
         for (; j < len; j++) {
             float s = 0;
@@ -159,22 +176,39 @@ final class Kernels {
 
     /**
      * out[outOff + d] = Σ_j p[j] × v[j·stride + vOff + d] for d in [0, hd): the attention-weighted sum
-     * of value rows, accumulated in registers one vector of dims at a time.
+     * of value rows, accumulated in registers sixteen dims (one 64-byte line of a row) at a time.
      */
     static void weightedRows(float[] p, int len, float[] v, int vOff, int stride, int hd, float[] out, int outOff) {
         int d = 0;
-        for (; d + L <= hd; d += L) {
+        for (; d + 2 * L <= hd; d += 2 * L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
             int j = 0;
             for (; j + 1 < len; j += 2) {
-                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(FloatVector.broadcast(S, p[j]), a0);
-                a1 = FloatVector.fromArray(S, v, (j + 1) * stride + vOff + d).fma(FloatVector.broadcast(S, p[j + 1]), a1);
+                int o = j * stride + vOff + d;
+                FloatVector p0 = FloatVector.broadcast(S, p[j]);
+                FloatVector p1 = FloatVector.broadcast(S, p[j + 1]);
+                a0 = FloatVector.fromArray(S, v, o).fma(p0, a0);
+                b0 = FloatVector.fromArray(S, v, o + L).fma(p0, b0);
+                a1 = FloatVector.fromArray(S, v, o + stride).fma(p1, a1);
+                b1 = FloatVector.fromArray(S, v, o + stride + L).fma(p1, b1);
             }
             if (j < len) {
-                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(FloatVector.broadcast(S, p[j]), a0);
+                FloatVector p0 = FloatVector.broadcast(S, p[j]);
+                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(p0, a0);
+                b0 = FloatVector.fromArray(S, v, j * stride + vOff + d + L).fma(p0, b0);
             }
             a0.add(a1).intoArray(out, outOff + d);
+            b0.add(b1).intoArray(out, outOff + d + L);
+        }
+        for (; d + L <= hd; d += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int j = 0; j < len; j++) {
+                a0 = FloatVector.fromArray(S, v, j * stride + vOff + d).fma(FloatVector.broadcast(S, p[j]), a0);
+            }
+            a0.intoArray(out, outOff + d);
         }
         for (; d < hd; d++) {
             float s = 0;

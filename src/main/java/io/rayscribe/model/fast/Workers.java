@@ -27,7 +27,8 @@ public final class Workers implements AutoCloseable {
      */
     private static final long SPIN_NANOS = Long.getLong("rayscribe.spinMicros", 200) * 1000;
     /** The smallest chunk is 1/(parts × this) of a range: small enough to balance the tail. */
-    private static final int MIN_CHUNKS_PER_PART = 16;
+    private static final int MIN_CHUNKS_PER_PART = Integer.getInteger("rayscribe.chunks", 16);
+    private static final boolean GUIDED = Boolean.parseBoolean(System.getProperty("rayscribe.guided", "true"));
 
     private final int parts;
     private final Thread[] helpers;
@@ -68,7 +69,7 @@ public final class Workers implements AutoCloseable {
                 if (cur >= blocks) {
                     return;
                 }
-                int size = Math.min(blocks - cur, Math.max(minBlocks, (blocks - cur) / divisor));
+                int size = Math.min(blocks - cur, GUIDED ? Math.max(minBlocks, (blocks - cur) / divisor) : minBlocks);
                 if (!next.compareAndSet(cur, cur + size)) {
                     continue;
                 }
