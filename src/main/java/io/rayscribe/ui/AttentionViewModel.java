@@ -113,7 +113,13 @@ public final class AttentionViewModel {
         }
         List<PromptShare> shares = new ArrayList<>();
         List<PromptRegion> regs = regions.get();
-        for (int p : AttentionMaps.rankPrompts(att, from, to, l, l < 0 ? -1 : h, maskSinks.get(), rows, cols)) {
+        // Same order as AttentionMaps.rankPrompts (share, then index), from the map already computed.
+        Integer[] order = new Integer[map.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> map[a] != map[b] ? Float.compare(map[b], map[a]) : Integer.compare(a, b));
+        for (int p : order) {
             shares.add(new PromptShare(p, sum > 0 ? map[p] / sum : 0, p < regs.size() ? regs.get(p) : null));
         }
         ranked.setAll(shares);

@@ -65,6 +65,7 @@ public final class DraftViewModel {
     private long startNanos;
     private long firstTokenNanos;
     private long firstShownNanos;
+    private boolean firstShowPending;
 
     public DraftViewModel(ReportViewModel reports) {
         this.reports = reports;
@@ -98,6 +99,7 @@ public final class DraftViewModel {
         startNanos = System.nanoTime();
         firstTokenNanos = 0;
         firstShownNanos = 0;
+        firstShowPending = true;
         running.set(true);
         reports.generatingProperty().set(true);
         batcher.start();
@@ -210,9 +212,15 @@ public final class DraftViewModel {
 
     /** Called by the editor after it displayed generated text (the first call sets the time-to-first-token). */
     public void textShown() {
-        if (firstShownNanos == 0 && tokens.get() > 0) {
+        if (firstShowPending && tokens.get() > 0) {
+            firstShowPending = false;
             firstShownNanos = System.nanoTime();
         }
+    }
+
+    /** True from Draft until the editor first shows this draft's text (even if generation already ended). */
+    public boolean firstShowPending() {
+        return firstShowPending;
     }
 
     /** System.nanoTime() when the first token reached the editor, or 0. */

@@ -4,7 +4,19 @@ package io.rayscribe.ui;
 public record Heatmap(float[] values, int rows, int cols) {
     /** A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value. */
     public static int argb(float v) {
-        float t = Math.max(0, Math.min(1, v));
+        return LUT[Math.round(Math.max(0, Math.min(1, v)) * 255)];
+    }
+
+    /** The colour map sampled at 256 levels (per-pixel maths would cost the UI thread milliseconds). */
+    private static final int[] LUT = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            LUT[i] = compute(i / 255f);
+        }
+    }
+
+    private static int compute(float t) {
         float r = clamp(1.7f * t - 0.1f);
         float g = clamp(1.6f * t * t - 0.15f);
         float b = clamp(t < 0.35f ? 0.25f + 1.4f * t : 0.74f - 1.2f * (t - 0.35f));

@@ -320,7 +320,7 @@ public final class ReportEditorView extends VBox {
                 restyle(area, r == null ? List.of() : r.aiSpans(s)); // full restyle only outside streaming
             }
         }
-        if (draft.runningProperty().get() && (areas.get(Section.FINDINGS).getLength() + areas.get(Section.IMPRESSION).getLength()) > 0) {
+        if (draft.firstShowPending() && (areas.get(Section.FINDINGS).getLength() + areas.get(Section.IMPRESSION).getLength()) > 0) {
             draft.textShown();
         }
         for (BiConsumer<Section, String> l : syncListeners) {

@@ -263,8 +263,8 @@ public final class ViewerView extends StackPane {
             return;
         }
         // Bilinear upsampling of the prompt grid (cell centres as samples) so the overlay is smooth at any zoom.
-        int w = h.cols() * 32;
-        int hh = h.rows() * 32;
+        int w = h.cols() * 16;
+        int hh = h.rows() * 16;
         float[] fine = io.rayscribe.model.AttentionMaps.upsample(h.values(), h.rows(), h.cols(), w, hh);
         WritableImage img = new WritableImage(w, hh);
         int[] px = new int[w * hh];
