@@ -46,11 +46,15 @@ JAVA_OPTS=(--java-options "--add-modules=jdk.incubator.vector"
 cat > "$OUT/cli.properties" <<PROPS
 main-class=io.rayscribe.app.Cli
 win-console=true
+linux-shortcut=false
 PROPS
 
 LINUX_OPTS=()
 if [ "$TYPE" = deb ] || [ "$TYPE" = rpm ]; then
-  LINUX_OPTS=(--linux-shortcut --linux-menu-group Science --linux-package-name rayscribe)
+  # installer/linux holds our own postinst/prerm: jpackage's fail the install where
+  # xdg-desktop-menu cannot work (no desktop environment, e.g. a server or a container).
+  LINUX_OPTS=(--linux-shortcut --linux-menu-group Science --linux-package-name rayscribe
+    --resource-dir installer/linux)
 fi
 
 echo "installer: packaging ($TYPE)"
