@@ -4,13 +4,11 @@ import io.rayscribe.core.Json;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.model.AttentionMaps;
-import io.rayscribe.model.GenerationListener;
 import io.rayscribe.model.GenerationResult;
 import io.rayscribe.model.GenerationSettings;
 import io.rayscribe.model.ModelBundle;
 import io.rayscribe.model.ReportDrafter;
 import io.rayscribe.model.TokenAttention;
-import io.rayscribe.model.TokenEvent;
 import io.rayscribe.train.metrics.FindingExtractor;
 
 import javax.imageio.ImageIO;
@@ -105,19 +103,9 @@ public final class Analyzer {
                         promptMean[i][k] += prompts[i][k];
                     }
                 }
-                List<String> pieces = new ArrayList<>();
-                GenerationResult r;
-                try {
-                    r = drafter.draft(image, settings, new GenerationListener() {
-                        @Override
-                        public void onToken(TokenEvent event) {
-                            pieces.add(event.textPiece());
-                        }
-                    }).await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new RayScribeException("analyze: interrupted");
-                }
+                CollectedDraft draft = CollectedDraft.run(drafter, image, settings, "analyze");
+                List<String> pieces = draft.pieces();
+                GenerationResult r = draft.result();
                 for (TokenAttention a : r.attention()) {
                     if (a == null) {
                         continue;

@@ -3,13 +3,11 @@ package io.rayscribe.train;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.model.AttentionMaps;
-import io.rayscribe.model.GenerationListener;
 import io.rayscribe.model.GenerationResult;
 import io.rayscribe.model.GenerationSettings;
 import io.rayscribe.model.ModelBundle;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.ReportDrafter;
-import io.rayscribe.model.TokenEvent;
 import io.rayscribe.train.metrics.FindingExtractor;
 import io.rayscribe.train.metrics.FindingScores;
 import io.rayscribe.train.metrics.PointingGame;
@@ -88,19 +86,9 @@ public final class Evaluator {
                     skipped++;
                     continue;
                 }
-                List<String> pieces = new ArrayList<>();
-                GenerationResult r;
-                try {
-                    r = drafter.draft(image, settings, new GenerationListener() {
-                        @Override
-                        public void onToken(TokenEvent event) {
-                            pieces.add(event.textPiece());
-                        }
-                    }).await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new RayScribeException("eval: interrupted");
-                }
+                CollectedDraft draft = CollectedDraft.run(drafter, image, settings, "eval");
+                List<String> pieces = draft.pieces();
+                GenerationResult r = draft.result();
                 String text = String.join("", pieces);
                 tokens += r.generatedIds().length;
                 hyps.add(text.trim());
