@@ -33,7 +33,9 @@ class LlmBenchCommandTest {
                 assertTrue(o.get(k).getAsDouble() > 0, k + " in " + o);
             }
             double fraction = o.get("decode_tokens_per_s").getAsDouble() / o.get("bound_tokens_per_s").getAsDouble();
-            assertEquals(fraction, o.get("fraction_of_bound").getAsDouble(), 0.01);
+            // Relative tolerance: both inputs are printed rounded to 0.1, and on a cache-resident
+            // model the fraction can be far above 1 (stories260K: ~34), where 0.01 absolute is noise.
+            assertEquals(fraction, o.get("fraction_of_bound").getAsDouble(), 0.01 * Math.max(1, fraction));
         }
     }
 
