@@ -3,6 +3,7 @@ package io.rayscribe.ui;
 import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.TokenAttention;
+import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -20,6 +21,8 @@ import javafx.collections.ObservableList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The attention overlay: which generated tokens are selected (a text selection or a hovered token;
@@ -53,15 +56,18 @@ public final class AttentionViewModel {
     public AttentionViewModel(DraftViewModel draft) {
         this.draft = draft;
         InvalidationListener recompute = o -> recompute();
-        // While tokens stream in, the whole-draft map is refreshed a few times a second, not every frame.
+        // The draft's own refreshes (while streaming, at most every 400 ms, and once at its end) are
+        // computed on a background thread: with 100+ tokens in one frame the map, the ranking and the
+        // overlay pixels would otherwise stall the UI thread for tens of milliseconds.
         draft.attentionVersionProperty().addListener(o -> {
             long now = System.nanoTime();
             if (!draft.runningProperty().get() || now - lastStreamingUpdate > STREAMING_REFRESH_NANOS) {
                 lastStreamingUpdate = now;
-                recompute();
+                recomputeInBackground();
             }
         });
-        draft.runningProperty().addListener(recompute);
+        draft.runningProperty().addListener(o -> recomputeInBackground());
+        // A user's choice (selection, layer, head, sinks, visibility) is one event: answered at once.
         selection.addListener(recompute);
         layer.addListener(recompute);
         head.addListener(recompute);
@@ -89,30 +95,86 @@ public final class AttentionViewModel {
         }
     }
 
+    /** What one computation needs, copied on the FX thread so a worker can use it safely. */
+    private record Inputs(List<TokenAttention> att, int[] sel, int layer, int head, boolean maskSinks, boolean visible,
+                          int rows, int cols, List<PromptRegion> regions) {
+    }
+
+    /** What one computation produced; {@code null} map = no attention to show. */
+    private record Result(float[] map, int layers, int heads, List<PromptShare> shares, Heatmap heatmap) {
+    }
+
+    private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "attention-map");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        return t;
+    });
+    /** Bumped by every request; a background result older than the latest request is dropped. */
+    private long requestId;
+    private boolean inFlight;
+    private boolean rerun;
+
+    /** FX thread: computes and shows the map now (invalidates any background computation in flight). */
     public void recompute() {
-        List<TokenAttention> att = draft.attention();
-        TokenAttention any = att.stream().filter(a -> a != null).findFirst().orElse(null);
-        if (any == null || rows * cols == 0 || any.numPrompts() != rows * cols) {
-            heatmap.set(null);
-            ranked.clear();
-            layers.set(0);
-            heads.set(0);
+        requestId++;
+        apply(compute(inputs()));
+    }
+
+    /** FX thread: computes the map on a worker and shows it when done; at most one computation in flight. */
+    private void recomputeInBackground() {
+        long id = ++requestId;
+        if (inFlight) {
+            rerun = true; // the latest state is computed when the running one returns
             return;
         }
-        layers.set(any.layers());
-        heads.set(any.heads());
-        int[] sel = selection.get();
+        inFlight = true;
+        Inputs in = inputs();
+        WORKER.execute(() -> {
+            Result r;
+            try {
+                r = compute(in);
+            } catch (RuntimeException e) {
+                r = null;
+            }
+            Result done = r;
+            Platform.runLater(() -> {
+                inFlight = false;
+                if (done != null && id == requestId) {
+                    apply(done);
+                }
+                if (rerun) {
+                    rerun = false;
+                    recomputeInBackground();
+                }
+            });
+        });
+    }
+
+    private Inputs inputs() {
+        return new Inputs(new ArrayList<>(draft.attention()), selection.get(), layer.get(), head.get(), maskSinks.get(),
+                visible.get(), rows, cols, regions.get());
+    }
+
+    /** Any thread: pure function of its inputs. */
+    private static Result compute(Inputs in) {
+        List<TokenAttention> att = in.att();
+        TokenAttention any = att.stream().filter(a -> a != null).findFirst().orElse(null);
+        if (any == null || in.rows() * in.cols() == 0 || any.numPrompts() != in.rows() * in.cols()) {
+            return new Result(null, 0, 0, List.of(), null);
+        }
+        int[] sel = in.sel();
         int from = sel == null ? 0 : sel[0];
         int to = sel == null ? att.size() : sel[1];
-        int l = layer.get() >= any.layers() ? -1 : layer.get();
-        int h = head.get() >= any.heads() ? -1 : head.get();
-        float[] map = AttentionMaps.heatmap(att, from, to, l, l < 0 ? -1 : h, maskSinks.get(), false, rows, cols);
+        int l = in.layer() >= any.layers() ? -1 : in.layer();
+        int h = in.head() >= any.heads() ? -1 : in.head();
+        float[] map = AttentionMaps.heatmap(att, from, to, l, l < 0 ? -1 : h, in.maskSinks(), false, in.rows(), in.cols());
         double sum = 0;
         for (float v : map) {
             sum += v;
         }
         List<PromptShare> shares = new ArrayList<>();
-        List<PromptRegion> regs = regions.get();
+        List<PromptRegion> regs = in.regions();
         // Same order as AttentionMaps.rankPrompts (share, then index), from the map already computed.
         Integer[] order = new Integer[map.length];
         for (int i = 0; i < order.length; i++) {
@@ -122,8 +184,31 @@ public final class AttentionViewModel {
         for (int p : order) {
             shares.add(new PromptShare(p, sum > 0 ? map[p] / sum : 0, p < regs.size() ? regs.get(p) : null));
         }
-        ranked.setAll(shares);
-        heatmap.set(visible.get() && sum > 0 ? new Heatmap(map, rows, cols) : null);
+        Heatmap hm = null;
+        if (in.visible() && sum > 0) {
+            hm = new Heatmap(map, in.rows(), in.cols());
+            hm.overlayPixels(); // the overlay image's pixels, computed here rather than on the UI thread
+        }
+        return new Result(map, any.layers(), any.heads(), shares, hm);
+    }
+
+    /** FX thread. */
+    private void apply(Result r) {
+        layers.set(r.layers());
+        heads.set(r.heads());
+        if (r.map() == null) {
+            heatmap.set(null);
+            ranked.clear();
+            return;
+        }
+        if (!sameShares(ranked, r.shares())) {
+            ranked.setAll(r.shares());
+        }
+        heatmap.set(r.heatmap());
+    }
+
+    private static boolean sameShares(List<PromptShare> a, List<PromptShare> b) {
+        return a.equals(b);
     }
 
     /** Selects generated tokens {from, toExclusive} (null = the whole draft), with a label for the panel. */

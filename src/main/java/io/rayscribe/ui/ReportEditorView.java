@@ -26,8 +26,11 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import org.fxmisc.richtext.event.MouseOverTextEvent;
+import org.fxmisc.richtext.model.StyleSpans;
+import org.fxmisc.richtext.model.StyleSpansBuilder;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -330,16 +333,37 @@ public final class ReportEditorView extends VBox {
         }
     }
 
+    /** Restyles the whole text in one model change (one re-layout), not one change per span. */
     private static void restyle(StyleClassedTextArea area, List<AiSpan> spans) {
         int len = area.getLength();
         if (len == 0) {
             return;
         }
-        area.setStyle(0, len, List.of());
-        for (AiSpan a : spans) {
-            if (a.end() <= len) {
-                area.setStyleClass(a.start(), a.end(), "ai-text");
+        List<AiSpan> sorted = new java.util.ArrayList<>(spans);
+        sorted.sort(java.util.Comparator.comparingInt(AiSpan::start));
+        StyleSpansBuilder<Collection<String>> b = new StyleSpansBuilder<>();
+        int pos = 0;
+        for (AiSpan a : sorted) {
+            if (a.end() > len) {
+                continue; // not in the text area yet
             }
+            int start = Math.max(pos, a.start());
+            int end = Math.min(len, a.end());
+            if (end <= start) {
+                continue;
+            }
+            if (start > pos) {
+                b.add(List.of(), start - pos);
+            }
+            b.add(List.of("ai-text"), end - start);
+            pos = end;
+        }
+        if (pos < len) {
+            b.add(List.of(), len - pos);
+        }
+        StyleSpans<Collection<String>> want = b.create();
+        if (!want.equals(area.getStyleSpans(0, len))) {
+            area.setStyleSpans(0, want);
         }
     }
 

@@ -262,23 +262,10 @@ public final class ViewerView extends StackPane {
             heat.setVisible(false);
             return;
         }
-        // Bilinear upsampling of the prompt grid (cell centres as samples) so the overlay is smooth at any zoom.
-        int w = h.cols() * 16;
-        int hh = h.rows() * 16;
-        float[] fine = io.rayscribe.model.AttentionMaps.upsample(h.values(), h.rows(), h.cols(), w, hh);
+        int w = h.overlayWidth();
+        int hh = h.overlayHeight();
+        int[] px = h.overlayPixels(); // usually computed already, off the UI thread
         WritableImage img = new WritableImage(w, hh);
-        int[] px = new int[w * hh];
-        // Colours are relative to this map's range, so a map that varies only a little still shows where it peaks.
-        float min = Float.MAX_VALUE;
-        float max = -Float.MAX_VALUE;
-        for (float v : h.values()) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        float range = max - min;
-        for (int i = 0; i < px.length; i++) {
-            px[i] = Heatmap.argb(range > 1e-6f ? (fine[i] - min) / range : 0.5f);
-        }
         img.getPixelWriter().setPixels(0, 0, w, hh, PixelFormat.getIntArgbInstance(), px, 0, w);
         heat.setImage(img);
         heat.setOpacity(opacity);
