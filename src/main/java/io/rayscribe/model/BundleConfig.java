@@ -3,17 +3,12 @@ package io.rayscribe.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.rayscribe.core.Json;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.model.vision.ImagePreprocessor;
 import io.rayscribe.model.vision.Projector;
 import io.rayscribe.model.vision.VisionConfig;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +37,7 @@ public record BundleConfig(String name, String llmDir, VisionConfig encoder, Str
     }
 
     public static BundleConfig load(Path file) {
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw RayScribeException.forFile(file, "cannot read: " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw RayScribeException.forFile(file, "not a JSON object");
-        }
+        JsonObject o = Json.readObject(file, "bundle config");
         Reader r = new Reader(o, file);
         String format = r.str(o, "format", FORMAT);
         if (!format.equals(FORMAT)) {

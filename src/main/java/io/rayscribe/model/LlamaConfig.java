@@ -3,8 +3,6 @@ package io.rayscribe.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.rayscribe.core.Json;
 import io.rayscribe.core.RayScribeException;
 
@@ -82,14 +80,7 @@ public record LlamaConfig(
         if (!Files.isRegularFile(file)) {
             throw RayScribeException.forFile(file, "model config not found");
         }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw RayScribeException.forFile(file, "cannot read: " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw RayScribeException.forFile(file, "not a JSON object");
-        }
+        JsonObject o = Json.readObject(file, "model config");
         return fromJson(o, file);
     }
 

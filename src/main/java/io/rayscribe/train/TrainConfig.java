@@ -3,13 +3,9 @@ package io.rayscribe.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import io.rayscribe.core.Json;
 import io.rayscribe.core.RayScribeException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,14 +66,7 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
             "warmup_steps", "weight_decay", "grad_clip", "lora_rank", "lora_alpha", "train_encoder");
 
     public static TrainConfig load(Path file) {
-        JsonObject root;
-        try {
-            root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw RayScribeException.forFile(file, "cannot read config: " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw RayScribeException.forFile(file, "not a JSON object (" + e.getMessage() + ")");
-        }
+        JsonObject root = Json.readObject(file, "config");
         Reader r = new Reader(file);
         Path base = file.toAbsolutePath().getParent();
         r.known(root, TOP, "");

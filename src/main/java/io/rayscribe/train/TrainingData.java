@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.rayscribe.core.Json;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.dicom.FrameDecoder;
@@ -230,14 +231,7 @@ public final class TrainingData {
 
     /** Reads a phantom ground-truth JSON: findings with boxes normalised by the image size. */
     public static List<Truth> readTruth(Path file) {
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw RayScribeException.forFile(file, "cannot read ground truth: " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw RayScribeException.forFile(file, "ground truth is not a JSON object");
-        }
+        JsonObject o = Json.readObject(file, "ground truth");
         try {
             double w = o.get("width").getAsDouble();
             double h = o.get("height").getAsDouble();
