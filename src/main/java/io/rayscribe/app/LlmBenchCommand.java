@@ -1,5 +1,6 @@
 package io.rayscribe.app;
 
+import io.rayscribe.model.Generator;
 import ai.djl.Device;
 import io.rayscribe.core.Args;
 import io.rayscribe.core.Json;
@@ -209,13 +210,13 @@ public final class LlmBenchCommand implements Command {
         s.reset();
         long t0 = System.nanoTime();
         float[] logits = s.forward(s.embed(prompt), null);
-        int next = argmax(logits);
+        int next = Generator.argmax(logits);
         long t1 = System.nanoTime();
         long c1 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < tokens; i++) {
             generated[i] = next;
             logits = s.forward(s.embed(new int[] {next}), null);
-            next = argmax(logits);
+            next = Generator.argmax(logits);
         }
         long t2 = System.nanoTime();
         long c2 = mx.getCurrentThreadCpuTime();
@@ -234,15 +235,6 @@ public final class LlmBenchCommand implements Command {
         return ids;
     }
 
-    private static int argmax(float[] a) {
-        int best = 0;
-        for (int i = 1; i < a.length; i++) {
-            if (a[i] > a[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     /** VmHWM (peak resident set) in kB, or -1 where /proc is not available. */
     static long peakRssKb() {

@@ -142,7 +142,8 @@ public final class Generator {
         return sample(logits, s, random);
     }
 
-    static int argmax(float[] v) {
+    /** Index of the largest value (the first on ties): the greedy choice. */
+    public static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {

@@ -1,5 +1,6 @@
 package io.rayscribe.train;
 
+import io.rayscribe.model.Generator;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.model.AttentionMaps;
@@ -125,7 +126,7 @@ public final class Evaluator {
                         Map<String, Object> p = new LinkedHashMap<>();
                         p.put("key", t.key());
                         p.put("hit", hit);
-                        p.put("peak", argmax(map));
+                        p.put("peak", Generator.argmax(map));
                         p.put("tokens", span);
                         points.add(p);
                     }
@@ -211,13 +212,4 @@ public final class Evaluator {
         return from < 0 ? new int[] {0, 0} : new int[] {from, to};
     }
 
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

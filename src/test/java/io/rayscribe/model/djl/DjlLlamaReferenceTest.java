@@ -1,5 +1,6 @@
 package io.rayscribe.model.djl;
 
+import io.rayscribe.model.Generator;
 import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -34,15 +35,6 @@ class DjlLlamaReferenceTest {
         llama.close();
     }
 
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     static int[] ints(JsonArray a) {
         int[] out = new int[a.size()];
@@ -71,7 +63,7 @@ class DjlLlamaReferenceTest {
             }
             assertEquals(ref.get("sum").getAsDouble(), sum, 0.05);
             assertEquals(ref.get("min").getAsDouble(), min, 1e-3);
-            assertEquals(ids[0], argmax(logits));
+            assertEquals(ids[0], Generator.argmax(logits));
         }
     }
 
@@ -83,7 +75,7 @@ class DjlLlamaReferenceTest {
             int token = 1;
             for (int i = 0; i < expected.length; i++) {
                 float[] logits = s.forward(s.embed(new int[] {token}), null);
-                token = argmax(logits);
+                token = Generator.argmax(logits);
                 got[i] = token;
             }
             assertEquals(expected.length, s.position());
@@ -101,14 +93,14 @@ class DjlLlamaReferenceTest {
             // The whole prompt in one prefill call (causal mask inside the chunk), then one token at a time.
             float[] logits = s.forward(s.embed(prompt), null);
             for (int i = 0; i < generatedCount; i++) {
-                int token = argmax(logits);
+                int token = Generator.argmax(logits);
                 assertEquals(all[prompt.length - 1 + i], token, "generated token " + i);
                 logits = s.forward(s.embed(new int[] {token}), null);
             }
             s.reset();
             assertEquals(0, s.position());
             float[] again = s.forward(s.embed(prompt), null);
-            assertEquals(all[prompt.length - 1], argmax(again));
+            assertEquals(all[prompt.length - 1], Generator.argmax(again));
         }
     }
 

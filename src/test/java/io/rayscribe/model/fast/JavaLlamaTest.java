@@ -1,5 +1,6 @@
 package io.rayscribe.model.fast;
 
+import io.rayscribe.model.Generator;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -39,15 +40,6 @@ class JavaLlamaTest {
         model.close();
     }
 
-    private static int argmax(float[] a) {
-        int best = 0;
-        for (int i = 1; i < a.length; i++) {
-            if (a[i] > a[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     private static int[] ints(JsonArray a) {
         int[] out = new int[a.size()];
@@ -61,7 +53,7 @@ class JavaLlamaTest {
         float[] logits = s.forward(s.embed(prompt), null);
         int[] out = new int[steps];
         for (int i = 0; i < steps; i++) {
-            out[i] = argmax(logits);
+            out[i] = Generator.argmax(logits);
             if (i + 1 < steps) {
                 logits = s.forward(s.embed(new int[] {out[i]}), null);
             }
@@ -179,7 +171,7 @@ class JavaLlamaTest {
                         assertEquals(lf[j], lq[j], 0.5, "first-step logit " + j);
                     }
                 }
-                agree += argmax(lq) == expected[i] ? 1 : 0;
+                agree += Generator.argmax(lq) == expected[i] ? 1 : 0;
                 token = expected[i];
             }
             assertTrue(agree >= 0.95 * expected.length, "top-1 agreement " + agree + "/" + expected.length);
