@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * approximation of the float32 model: activations stay float32, only weights are rounded.
  */
 final class Q8Matrix extends Matrix {
-    static final int GROUP = Integer.getInteger("rayscribe.q8group", 64);
+    static final int GROUP = 64;
     private static final VectorSpecies<Float> S = Kernels.S;
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
     private static final int L = S.length();
@@ -67,48 +67,33 @@ final class Q8Matrix extends Matrix {
             gemmDequantized(x, xStride, n, out, outStride, outOff, r0, r1);
             return;
         }
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            int b0 = r * cols;
-            int b1 = b0 + cols;
-            int b2 = b1 + cols;
-            int b3 = b2 + cols;
-            int s0 = r * groups;
-            for (int t = 0; t < n; t++) {
-                int xo = t * xStride;
-                FloatVector t0 = FloatVector.zero(S);
-                FloatVector t1 = FloatVector.zero(S);
-                FloatVector t2 = FloatVector.zero(S);
-                FloatVector t3 = FloatVector.zero(S);
-                for (int g = 0; g < fullGroups; g++) {
-                    FloatVector a0 = FloatVector.zero(S);
-                    FloatVector a1 = FloatVector.zero(S);
-                    FloatVector a2 = FloatVector.zero(S);
-                    FloatVector a3 = FloatVector.zero(S);
-                    int c0 = g * GROUP;
-                    for (int c = c0; c < c0 + GROUP; c += L) {
-                        FloatVector xv = FloatVector.fromArray(S, x, xo + c);
-                        a0 = load(q, b0 + c).fma(xv, a0);
-                        a1 = load(q, b1 + c).fma(xv, a1);
-                        a2 = load(q, b2 + c).fma(xv, a2);
-                        a3 = load(q, b3 + c).fma(xv, a3);
-                    }
-                    t0 = a0.fma(FloatVector.broadcast(S, scales[s0 + g]), t0);
-                    t1 = a1.fma(FloatVector.broadcast(S, scales[s0 + groups + g]), t1);
-                    t2 = a2.fma(FloatVector.broadcast(S, scales[s0 + 2 * groups + g]), t2);
-                    t3 = a3.fma(FloatVector.broadcast(S, scales[s0 + 3 * groups + g]), t3);
-                }
-                int o = t * outStride + outOff + r;
-                out[o] = t0.reduceLanes(VectorOperators.ADD) + tail(r, x, xo);
-                out[o + 1] = t1.reduceLanes(VectorOperators.ADD) + tail(r + 1, x, xo);
-                out[o + 2] = t2.reduceLanes(VectorOperators.ADD) + tail(r + 2, x, xo);
-                out[o + 3] = t3.reduceLanes(VectorOperators.ADD) + tail(r + 3, x, xo);
-            }
+        for (int t = 0; t < n; t++) {
+            matvec(x, t * xStride, out, t * outStride + outOff, r0, r1);
         }
-        for (; r < r1; r++) {
-            for (int t = 0; t < n; t++) {
-                out[t * outStride + outOff + r] = rowDot(r, x, t * xStride);
+    }
+
+    /**
+     * Decode: out[outOff + r] = row r · x, one row at a time so the int8 weights are read as one
+     * sequential stream, two accumulator chains per 64-wide group and one scale FMA per group.
+     * Measured here: twice the tokens per CPU-second of interleaving four rows (which shares each
+     * load of x but splits the weights into four streams).
+     */
+    private void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int b = r * cols;
+            int sb = r * groups;
+            FloatVector t = FloatVector.zero(S);
+            for (int g = 0; g < fullGroups; g++) {
+                int c = g * GROUP;
+                FloatVector a0 = load(q, b + c).mul(FloatVector.fromArray(S, x, xo + c));
+                FloatVector a1 = load(q, b + c + L).mul(FloatVector.fromArray(S, x, xo + c + L));
+                for (int k = c + 2 * L; k < c + GROUP; k += 2 * L) {
+                    a0 = load(q, b + k).fma(FloatVector.fromArray(S, x, xo + k), a0);
+                    a1 = load(q, b + k + L).fma(FloatVector.fromArray(S, x, xo + k + L), a1);
+                }
+                t = a0.add(a1).fma(FloatVector.broadcast(S, scales[sb + g]), t);
             }
+            out[outOff + r] = t.reduceLanes(VectorOperators.ADD) + tail(r, x, xo);
         }
     }
 
@@ -150,19 +135,6 @@ final class Q8Matrix extends Matrix {
             s += q[b + c] * x[xo + c];
         }
         return s * scales[r * groups + fullGroups];
-    }
-
-    private float rowDot(int r, float[] x, int xo) {
-        float total = 0;
-        int b = r * cols;
-        for (int g = 0; g < groups; g++) {
-            float s = 0;
-            for (int c = g * GROUP; c < Math.min(cols, (g + 1) * GROUP); c++) {
-                s += q[b + c] * x[xo + c];
-            }
-            total += s * scales[r * groups + g];
-        }
-        return total;
     }
 
     @Override
