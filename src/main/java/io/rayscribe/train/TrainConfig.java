@@ -38,7 +38,7 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
      */
     public record Stage(String name, String type, int steps, int batchSize, double lr, double minLrRatio,
                         int warmupSteps, double weightDecay, double gradClip, int loraRank, double loraAlpha,
-                        boolean trainEncoder) {
+                        boolean trainEncoder, double attentionWeight) {
         public boolean isEncoderPretrain() {
             return type.equals("encoder_pretrain");
         }
@@ -63,7 +63,7 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
     private static final Set<String> PRE = Set.of("mean", "std");
     private static final Set<String> PROMPT = Set.of("prefix", "instruction");
     private static final Set<String> STAGE = Set.of("name", "type", "steps", "batch_size", "lr", "min_lr_ratio",
-            "warmup_steps", "weight_decay", "grad_clip", "lora_rank", "lora_alpha", "train_encoder");
+            "warmup_steps", "weight_decay", "grad_clip", "lora_rank", "lora_alpha", "train_encoder", "attention_weight");
 
     public static TrainConfig load(Path file) {
         JsonObject root = Json.readObject(file, "config");
@@ -150,7 +150,11 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
             Stage st = new Stage(r.str(s, "name", p, type), type, steps, r.intIn(s, "batch_size", p, 16, 1, 4096),
                     r.positive(s, "lr", p, 1e-3), r.num(s, "min_lr_ratio", p, 0.1), r.intIn(s, "warmup_steps", p, 0, 0, steps),
                     r.num(s, "weight_decay", p, 0.01), r.num(s, "grad_clip", p, 1.0), r.intIn(s, "lora_rank", p, 0, 0, 4096),
-                    r.num(s, "lora_alpha", p, 0), r.bool(s, "train_encoder", p, false));
+                    r.num(s, "lora_alpha", p, 0), r.bool(s, "train_encoder", p, false),
+                    r.num(s, "attention_weight", p, 0));
+            if (st.attentionWeight() < 0 || (st.attentionWeight() > 0 && st.isEncoderPretrain())) {
+                throw RayScribeException.forFile(file, p + "attention_weight must be >= 0 and only applies to align or finetune stages");
+            }
             if (st.loraRank() > 0 && !st.isFinetune()) {
                 throw RayScribeException.forFile(file, p + "lora_rank only applies to a finetune stage");
             }

@@ -2,6 +2,8 @@ package io.rayscribe.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -237,6 +239,8 @@ public final class Trainer {
         private List<TrainingData.Example> examples;
         private int skipped;
         private int[][] reportIds;
+        private List<List<AttentionTargets.Span>> attentionTargets; // per example, when a stage supervises attention
+        private double attentionLossEma = Double.NaN;
         private int promptLength;
         private float[][] features;          // frozen-encoder patch features per example, or null
         private Map<String, NDArray> head;   // stage 0 classification head
@@ -287,6 +291,17 @@ public final class Trainer {
                 int[] withEos = java.util.Arrays.copyOf(ids, ids.length + 1);
                 withEos[ids.length] = eos;
                 reportIds[i] = withEos;
+            }
+            if (cfg.stages().stream().anyMatch(st -> st.attentionWeight() > 0)) {
+                attentionTargets = new ArrayList<>();
+                int spans = 0;
+                for (int i = 0; i < examples.size(); i++) {
+                    List<AttentionTargets.Span> s = AttentionTargets.of(bundle.tokenizer(), reportIds[i],
+                            examples.get(i).truth(), bundle.regions());
+                    attentionTargets.add(s);
+                    spans += s.size();
+                }
+                log.printf(Locale.ROOT, "train: attention supervision: %d finding mentions with a ground-truth region%n", spans);
             }
             log.printf(Locale.ROOT, "train: %d examples loaded, %d skipped, in %.1f s; prompt %d positions, reports up to %d tokens%n",
                     examples.size(), skipped, (System.nanoTime() - t) / 1e9, promptLength, longest);
@@ -432,9 +447,10 @@ public final class Trainer {
                         int done = step - firstStep;
                         double perStep = secs / Math.max(1, done);
                         double eta = perStep * (st.steps() - step) + remainingLaterSteps(si) * perStep;
-                        log.printf(Locale.ROOT, "%s %s step %d/%d  loss %.4f (avg %.4f)  lr %.2e  |g| %.2f  %.0f tok/s  "
+                        log.printf(Locale.ROOT, "%s %s step %d/%d  loss %.4f (avg %.4f)%s  lr %.2e  |g| %.2f  %.0f tok/s  "
                                         + "elapsed %s  ETA %s%n", st.name(), bar(step, st.steps()), step, st.steps(), o.loss(),
-                                ema, lr, norm, tokens / Math.max(1e-9, secs), clock(state.elapsed() + (System.nanoTime() - t0) / 1e9),
+                                ema, st.attentionWeight() > 0 ? String.format(Locale.ROOT, "  attention loss %.3f", attentionLossEma) : "",
+                                lr, norm, tokens / Math.max(1e-9, secs), clock(state.elapsed() + (System.nanoTime() - t0) / 1e9),
                                 clock(eta));
                     }
                     if (step % cfg.checkpointEvery() == 0 && step < st.steps()) {
@@ -672,15 +688,75 @@ public final class Trainer {
                         NDArray rep = bundle.llm().embedTokens(m.create(ids, new Shape(b, inputLen)));
                         input = prompt.concat(rep, 1);
                     }
-                    NDArray logits = bundle.llm().forward(input, null);
+                    List<NDArray> attention = st.attentionWeight() > 0 ? new ArrayList<>() : null;
+                    NDArray logits = bundle.llm().forward(input, null, attention);
                     NDArray sl = logits.get(new NDIndex(":, " + (promptLength - 1) + ":" + (promptLength - 1 + r) + ", :"));
                     NDArray picked = sl.logSoftmax(-1).gather(tgt, -1).reshape(b, r);
                     NDArray l = picked.mul(msk).sum().neg().div((float) count);
-                    gc.backward(l);
                     loss = l.getFloat();
+                    NDArray att = attention != null ? attentionLoss(m, attention, batch) : null;
+                    if (att != null) {
+                        attentionLossEma = 0.9 * (Double.isNaN(attentionLossEma) ? att.getFloat() : attentionLossEma)
+                                + 0.1 * att.getFloat();
+                        l = l.add(att.mul((float) st.attentionWeight()));
+                    }
+                    gc.backward(l);
                 }
                 return new StepOutcome(loss, gradients(trainable), (long) b * (promptLength + inputLen));
             }
+        }
+
+        /**
+         * Attention supervision: for each mention of a true finding in the batch's reports, the attention
+         * of the rows that produce its tokens, over the visual prompts only, renormalised per layer and
+         * head and averaged (the map the overlay and the pointing game show); the loss is minus the log of
+         * that map's mass inside the finding's region. Null when the batch has no such mention.
+         */
+        private NDArray attentionLoss(NDManager m, List<NDArray> attention, int[] batch) {
+            int vs = bundle.prefixIds().length;
+            int prompts = bundle.config().numVisualPrompts();
+            long b = batch.length;
+            long t = attention.get(0).getShape().get(2);
+            List<float[]> rowWeights = new ArrayList<>();
+            List<float[]> targets = new ArrayList<>();
+            for (int i = 0; i < batch.length; i++) {
+                for (AttentionTargets.Span sp : attentionTargets.get(batch[i])) {
+                    float[] w = new float[(int) (b * t)];
+                    for (int j = sp.from(); j < sp.to(); j++) {
+                        // the row whose logits produce report token j (the generator credits it with that row)
+                        w[(int) (i * t) + promptLength - 1 + j] = 1f / (sp.to() - sp.from());
+                    }
+                    float[] tg = new float[prompts];
+                    for (int p = 0; p < prompts; p++) {
+                        tg[p] = sp.prompts()[p] ? 1f : 0f;
+                    }
+                    rowWeights.add(w);
+                    targets.add(tg);
+                }
+            }
+            if (rowWeights.isEmpty()) {
+                return null;
+            }
+            NDList visual = new NDList();
+            for (NDArray probs : attention) {
+                NDArray v = probs.get(new NDIndex(":, :, :, " + vs + ":" + (vs + prompts)));
+                visual.add(v.div(v.sum(new int[] {-1}, true).add(1e-9f)));
+            }
+            NDArray mean = NDArrays.stack(visual, 0).mean(new int[] {0}).mean(new int[] {1}).reshape(b * t, prompts);
+            int n = rowWeights.size();
+            NDArray maps = m.create(concat(rowWeights), new Shape(n, b * t)).matMul(mean);
+            NDArray mass = maps.mul(m.create(concat(targets), new Shape(n, prompts))).sum(new int[] {1});
+            return mass.add(1e-6f).log().neg().mean();
+        }
+
+        private static float[] concat(List<float[]> rows) {
+            float[] out = new float[rows.stream().mapToInt(r -> r.length).sum()];
+            int o = 0;
+            for (float[] r : rows) {
+                System.arraycopy(r, 0, out, o, r.length);
+                o += r.length;
+            }
+            return out;
         }
 
         private Map<String, NDArray> gradients(Map<String, NDArray> trainable) {

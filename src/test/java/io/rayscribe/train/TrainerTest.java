@@ -117,6 +117,27 @@ class TrainerTest {
     }
 
     @Test
+    void attentionSupervisionLowersTheAttentionLoss() throws Exception {
+        String stages = """
+                [
+                  {"name": "stage2", "type": "finetune", "steps": 16, "batch_size": 8, "lr": 0.01, "warmup_steps": 1,
+                   "attention_weight": 2.0}
+                ]""";
+        Path cfgFile = config(tmp.resolve("att"), "out", stages, "");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(TrainConfig.load(cfgFile), new PrintStream(log, true), false).run();
+        String text = log.toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("attention loss ([0-9.]+)").matcher(text);
+        List<Double> values = new java.util.ArrayList<>();
+        while (m.find()) {
+            values.add(Double.parseDouble(m.group(1)));
+        }
+        assertTrue(text.contains("finding mentions with a ground-truth region"), text);
+        assertEquals(8, values.size(), text);
+        assertTrue(values.get(7) < values.get(0), "attention loss should fall: " + values + "\n" + text);
+    }
+
+    @Test
     void interruptedRunResumesToTheSameResult() throws Exception {
         String stages = """
                 [

@@ -274,6 +274,15 @@ public final class DjlLlama implements AutoCloseable {
      * are masked too (pad on the right). Returns logits [B,T,V] in the manager of {@code inputsEmbeds}.
      */
     public NDArray forward(NDArray inputsEmbeds, NDArray paddingMask) {
+        return forward(inputsEmbeds, paddingMask, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray)}; when {@code attention} is given, each layer's attention
+     * probabilities [B,heads,T,T] are added to it, still attached to the autograd graph (stage 2's
+     * attention supervision trains on them).
+     */
+    public NDArray forward(NDArray inputsEmbeds, NDArray paddingMask, List<NDArray> attention) {
         NDManager m = inputsEmbeds.getManager();
         long b = inputsEmbeds.getShape().get(0);
         int t = (int) inputsEmbeds.getShape().get(1);
@@ -283,7 +292,7 @@ public final class DjlLlama implements AutoCloseable {
             NDArray keep = paddingMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, t);
             mask = mask.add(keep.sub(1f).mul(-MASKED));
         }
-        NDArray x = runLayers(inputsEmbeds, 0, mask, null, null);
+        NDArray x = runLayers(inputsEmbeds, 0, mask, null, null, attention);
         return logits(x);
     }
 
@@ -326,6 +335,11 @@ public final class DjlLlama implements AutoCloseable {
      * (B = 1). With {@code lastRowProbs}, each layer's attention of the last row [B,heads,S] is collected.
      */
     private NDArray runLayers(NDArray x, int pos0, NDArray mask, KvCache cache, List<NDArray> lastRowProbs) {
+        return runLayers(x, pos0, mask, cache, lastRowProbs, null);
+    }
+
+    private NDArray runLayers(NDArray x, int pos0, NDArray mask, KvCache cache, List<NDArray> lastRowProbs,
+                              List<NDArray> allProbs) {
         NDManager m = x.getManager();
         int n = (int) x.getShape().get(1);
         NDIndex rows = new NDIndex(pos0 + ":" + (pos0 + n));
@@ -336,13 +350,13 @@ public final class DjlLlama implements AutoCloseable {
             s = s.toType(dtype, false);
         }
         for (int l = 0; l < layers.length; l++) {
-            x = layer(l, x, c, s, mask, cache, lastRowProbs);
+            x = layer(l, x, c, s, mask, cache, lastRowProbs, allProbs);
         }
         return x;
     }
 
     private NDArray layer(int l, NDArray x, NDArray c, NDArray s, NDArray mask, KvCache cache,
-                          List<NDArray> lastRowProbs) {
+                          List<NDArray> lastRowProbs, List<NDArray> allProbs) {
         Layer w = layers[l];
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
@@ -375,6 +389,9 @@ public final class DjlLlama implements AutoCloseable {
         NDArray probs = scores.softmax(-1);
         if (lastRowProbs != null) {
             lastRowProbs.add(probs.get(":, :, -1, :"));
+        }
+        if (allProbs != null) {
+            allProbs.add(probs);
         }
         if (dtype != DataType.FLOAT32) {
             probs = probs.toType(dtype, false);
