@@ -38,7 +38,7 @@ rm -rf "$OUT/runtime"
 jlink --add-modules java.base,java.desktop,java.logging,java.xml,java.naming,java.sql,java.management,java.prefs,java.scripting,jdk.unsupported,jdk.incubator.vector,jdk.crypto.ec,jdk.zipfs,jdk.jfr,jdk.management \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$OUT/runtime"
 
-JAVA_OPTS=(--java-options "--add-modules=jdk.incubator.vector" --java-options "-XX:+UseTransparentHugePages"
+JAVA_OPTS=(--java-options "--add-modules=jdk.incubator.vector"
   --java-options "-Dai.djl.offline=true" --java-options "-DOPT_OUT_TRACKING=true"
   --java-options "-Drayscribe.home=\$APPDIR" --java-options "-Xss8m")
 

@@ -5,5 +5,5 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SNAP=$(mktemp -d /tmp/rayscribe-snapshot.XXXXXX)
 cp -r "$ROOT/target/classes" "$SNAP/classes"
-exec java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Dai.djl.offline=true -Dfile.encoding=UTF-8 -Drayscribe.home="$ROOT" \
+exec java --add-modules jdk.incubator.vector -Dai.djl.offline=true -Dfile.encoding=UTF-8 -Drayscribe.home="$ROOT" \
   ${RAYSCRIBE_JAVA_OPTS:-} -cp "$SNAP/classes:$(cat "$ROOT/target/classpath.txt")" io.rayscribe.app.Cli "$@"
