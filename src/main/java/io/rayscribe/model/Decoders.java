@@ -2,6 +2,7 @@ package io.rayscribe.model;
 
 import io.rayscribe.model.djl.DjlLlama;
 import io.rayscribe.model.fast.JavaLlama;
+import io.rayscribe.model.fast.WeightFormat;
 
 import java.util.Locale;
 
@@ -10,9 +11,12 @@ import java.util.Locale;
  * ({@link JavaLlama}, several times faster per token; checked against the DJL reference by
  * JavaLlamaVsDjlTest and DecodersTest); on a GPU, or when asked with {@code -Drayscribe.decoder=djl},
  * the DJL/PyTorch one. {@code -Drayscribe.decoder=java} forces the Java one.
+ * {@code -Drayscribe.weights=q8} keeps the Java decoder's matrices as int8 (an approximation with a
+ * quarter of the memory traffic per token; see docs/performance.md), {@code f32} (default) is exact.
  */
 public final class Decoders {
     public static final String PROPERTY = "rayscribe.decoder";
+    public static final String WEIGHTS_PROPERTY = "rayscribe.weights";
 
     private Decoders() {
     }
@@ -38,7 +42,8 @@ public final class Decoders {
     }
 
     static Choice java(ModelBundle bundle) {
-        JavaLlama model = JavaLlama.load(bundle.llmDir());
+        WeightFormat format = WeightFormat.parse(System.getProperty(WEIGHTS_PROPERTY, "f32"));
+        JavaLlama model = JavaLlama.load(bundle.llmDir(), format);
         return new Choice() {
             @Override
             public DecoderSession open() {
@@ -47,7 +52,7 @@ public final class Decoders {
 
             @Override
             public String description() {
-                return "cpu (pure Java, " + model.threads() + " threads)";
+                return "cpu (pure Java, " + model.threads() + " threads" + (format == WeightFormat.Q8 ? ", int8 weights" : "") + ")";
             }
 
             @Override

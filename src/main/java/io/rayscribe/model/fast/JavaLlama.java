@@ -70,12 +70,17 @@ public final class JavaLlama implements AutoCloseable {
 
     /** Loads a Hugging Face Llama directory ({@code config.json} + safetensors). */
     public static JavaLlama load(Path hfDir) {
+        return load(hfDir, WeightFormat.F32);
+    }
+
+    /** As {@link #load(Path)}, keeping the matrices in {@code format}. */
+    public static JavaLlama load(Path hfDir, WeightFormat format) {
         if (!Files.isDirectory(hfDir)) {
             throw RayScribeException.forFile(hfDir, "not a model directory");
         }
         LlamaConfig c = LlamaConfig.load(hfDir);
         try (SafeTensors st = SafeTensors.open(hfDir)) {
-            return create(c, st);
+            return create(c, st, Workers.defaultParts(8), format);
         }
     }
 
