@@ -2,6 +2,7 @@ package io.rayscribe.ui;
 
 import io.rayscribe.model.PromptRegion;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -66,7 +67,7 @@ public final class AttentionPanelView extends VBox {
         sel.textProperty().bind(Bindings.concat("Tokens: ", vm.selectionTextProperty()));
         list.setId("prompt-list");
         list.setItems(vm.ranked());
-        list.setCellFactory(c -> new PromptCell(vm));
+        list.setCellFactory(c -> new PromptCell(vm.hoveredProperty()));
         list.setPlaceholder(new Label("Draft a report to see attention"));
         VBox.setVgrow(list, Priority.ALWAYS);
         getChildren().addAll(note, g, sel, new Label("Visual prompts by attention share"), list);
@@ -91,12 +92,13 @@ public final class AttentionPanelView extends VBox {
         };
     }
 
-    private static final class PromptCell extends ListCell<AttentionViewModel.PromptShare> {
+    /** One ranked prompt: a bar for its share and its line; hovering it outlines its region (via {@code hovered}). */
+    static final class PromptCell extends ListCell<AttentionViewModel.PromptShare> {
         private final Rectangle bar = new Rectangle(1, 8);
         private final Label text = new Label();
         private final HBox row = new HBox(6, bar, text);
 
-        PromptCell(AttentionViewModel vm) {
+        PromptCell(ObjectProperty<PromptRegion> hovered) {
             bar.getStyleClass().add("prompt-bar");
             text.setStyle("-fx-font-family: 'Monospaced'; -fx-font-size: 11px;");
             row.setAlignment(Pos.CENTER_LEFT);
@@ -104,9 +106,9 @@ public final class AttentionPanelView extends VBox {
             hoverProperty().addListener((o, a, h) -> {
                 AttentionViewModel.PromptShare s = getItem();
                 if (h && s != null) {
-                    vm.hoveredProperty().set(s.region());
-                } else if (!h && s != null && s.region() != null && s.region().equals(vm.hoveredProperty().get())) {
-                    vm.hoveredProperty().set(null);
+                    hovered.set(s.region());
+                } else if (!h && s != null && s.region() != null && s.region().equals(hovered.get())) {
+                    hovered.set(null);
                 }
             });
         }
@@ -119,10 +121,8 @@ public final class AttentionPanelView extends VBox {
                 setGraphic(null);
                 return;
             }
-            PromptRegion r = s.region();
             bar.setWidth(Math.max(1, 80 * Math.min(1, s.share() * 5)));
-            text.setText(String.format("#%-3d %5.1f%%  %s", s.index(), 100 * s.share(),
-                    r == null ? "" : String.format("x %.2f–%.2f  y %.2f–%.2f", r.x0(), r.x1(), r.y0(), r.y1())));
+            text.setText(s.label());
             if (getGraphic() != row) {
                 setGraphic(row);
             }

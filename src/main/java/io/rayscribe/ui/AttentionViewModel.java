@@ -32,6 +32,16 @@ import java.util.concurrent.Executors;
 public final class AttentionViewModel {
     /** One visual prompt's share of the selected tokens' attention, with its image region. */
     public record PromptShare(int index, double share, PromptRegion region) {
+        /** The panel's line for this prompt, e.g. "#12   8.5%  x 0.25–0.38  y 0.50–0.63". */
+        public String label() {
+            StringBuilder b = new StringBuilder(48);
+            b.append(Format.padRight("#" + index, 4)).append(' ').append(Format.padLeft(Format.fixed(100 * share, 1), 5)).append("%  ");
+            if (region != null) {
+                b.append("x ").append(Format.fixed(region.x0(), 2)).append('–').append(Format.fixed(region.x1(), 2))
+                        .append("  y ").append(Format.fixed(region.y0(), 2)).append('–').append(Format.fixed(region.y1(), 2));
+            }
+            return b.toString();
+        }
     }
 
     private final DraftViewModel draft;

@@ -144,6 +144,7 @@ public final class DraftViewModel {
 
     private void onBatch(List<Event> batch) {
         Report report = reports.report();
+        int added = 0;
         for (Event ev : batch) {
             if (ev instanceof Token t) {
                 if (firstTokenNanos == 0) {
@@ -157,8 +158,10 @@ public final class DraftViewModel {
                 for (DraftRouter.Piece p : router.feed(te.index(), te.textPiece())) {
                     report.appendGenerated(p.section(), p.text(), p.token());
                 }
-                tokens.set(tokens.get() + 1);
+                added++;
             } else if (ev instanceof Done d) {
+                tokens.set(tokens.get() + added); // listeners hear of a batch once, not once per token
+                added = 0;
                 flushRouter(report);
                 lastStopReason.set(d.result().stopReason());
                 if (d.result().decodeTokensPerSecond() > 0) {
@@ -166,11 +169,16 @@ public final class DraftViewModel {
                 }
                 finish();
             } else if (ev instanceof Failed f) {
+                tokens.set(tokens.get() + added);
+                added = 0;
                 flushRouter(report);
                 error.set("Generation stopped with an error; the partial draft is kept. " + message(f.error()));
                 lastStopReason.set("error");
                 finish();
             }
+        }
+        if (added > 0) {
+            tokens.set(tokens.get() + added);
         }
         if (running.get() && firstTokenNanos > 0 && tokens.get() > 1) {
             double secs = (System.nanoTime() - firstTokenNanos) / 1e9;
@@ -221,6 +229,11 @@ public final class DraftViewModel {
     /** True from Draft until the editor first shows this draft's text (even if generation already ended). */
     public boolean firstShowPending() {
         return firstShowPending;
+    }
+
+    /** System.nanoTime() when the model produced this draft's first token (on its worker thread), or 0. */
+    public long firstTokenProducedAtNanos() {
+        return firstTokenNanos;
     }
 
     /** System.nanoTime() when the first token reached the editor, or 0. */

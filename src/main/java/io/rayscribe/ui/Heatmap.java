@@ -1,12 +1,38 @@
 package io.rayscribe.ui;
 
-/** Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1). */
-public record Heatmap(float[] values, int rows, int cols, int[][] pixelCache) {
+import io.rayscribe.model.AttentionMaps;
+
+/**
+ * Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1) and its overlay image.
+ * Immutable to its users; the overlay pixels are computed once, on whichever thread asks first (the
+ * attention worker asks before the map reaches the UI thread).
+ */
+public final class Heatmap {
     /** Overlay pixels per prompt-grid cell side (bilinear upsampling so the overlay is smooth at any zoom). */
     public static final int CELL = 16;
 
+    private final float[] values;
+    private final int rows;
+    private final int cols;
+    private int[] overlay; // guarded by this
+
     public Heatmap(float[] values, int rows, int cols) {
-        this(values, rows, cols, new int[1][]);
+        this.values = values.clone();
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    /** A copy of the map's values. */
+    public float[] values() {
+        return values.clone();
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
     }
 
     public int overlayWidth() {
@@ -18,22 +44,20 @@ public record Heatmap(float[] values, int rows, int cols, int[][] pixelCache) {
     }
 
     /**
-     * The overlay image as ARGB pixels ({@link #overlayWidth()} x {@link #overlayHeight()}), computed once
-     * (any thread; the attention worker computes it before the map reaches the UI thread).
+     * The overlay image as premultiplied ARGB pixels ({@link #overlayWidth()} x {@link #overlayHeight()}), the
+     * layout a JavaFX {@code PixelBuffer} shows without converting on the UI thread. Shared: do not modify.
      */
-    public int[] overlayPixels() {
-        synchronized (pixelCache) {
-            if (pixelCache[0] == null) {
-                pixelCache[0] = renderOverlay();
-            }
-            return pixelCache[0];
+    public synchronized int[] overlayPixels() {
+        if (overlay == null) {
+            overlay = renderOverlay();
         }
+        return overlay;
     }
 
     private int[] renderOverlay() {
         int w = overlayWidth();
         int hh = overlayHeight();
-        float[] fine = io.rayscribe.model.AttentionMaps.upsample(values, rows, cols, w, hh);
+        float[] fine = AttentionMaps.upsample(values, rows, cols, w, hh);
         int[] px = new int[w * hh];
         // Colours are relative to this map's range, so a map that varies only a little still shows where it peaks.
         float min = Float.MAX_VALUE;
@@ -44,22 +68,33 @@ public record Heatmap(float[] values, int rows, int cols, int[][] pixelCache) {
         }
         float range = max - min;
         for (int i = 0; i < px.length; i++) {
-            px[i] = argb(range > 1e-6f ? (fine[i] - min) / range : 0.5f);
+            px[i] = PREMULTIPLIED[level(range > 1e-6f ? (fine[i] - min) / range : 0.5f)];
         }
         return px;
     }
 
     /** A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value. */
     public static int argb(float v) {
-        return LUT[Math.round(Math.max(0, Math.min(1, v)) * 255)];
+        return LUT[level(v)];
     }
 
-    /** The colour map sampled at 256 levels (per-pixel maths would cost the UI thread milliseconds). */
+    private static int level(float v) {
+        return Math.round(Math.max(0, Math.min(1, v)) * 255);
+    }
+
+    @Override
+    public String toString() {
+        return "Heatmap[" + rows + "x" + cols + "]";
+    }
+
+    /** The colour map sampled at 256 levels (per-pixel maths would cost milliseconds), straight and premultiplied. */
     private static final int[] LUT = new int[256];
+    private static final int[] PREMULTIPLIED = new int[256];
 
     static {
         for (int i = 0; i < 256; i++) {
             LUT[i] = compute(i / 255f);
+            PREMULTIPLIED[i] = premultiply(LUT[i]);
         }
     }
 
@@ -69,6 +104,14 @@ public record Heatmap(float[] values, int rows, int cols, int[][] pixelCache) {
         float b = clamp(t < 0.35f ? 0.25f + 1.4f * t : 0.74f - 1.2f * (t - 0.35f));
         int a = (int) (255 * (0.08f + 0.72f * (float) Math.pow(t, 1.5))); // low attention stays see-through
         return a << 24 | (int) (255 * r) << 16 | (int) (255 * g) << 8 | (int) (255 * b);
+    }
+
+    private static int premultiply(int argb) {
+        int a = argb >>> 24;
+        int r = ((argb >> 16) & 0xff) * a / 255;
+        int g = ((argb >> 8) & 0xff) * a / 255;
+        int b = (argb & 0xff) * a / 255;
+        return a << 24 | r << 16 | g << 8 | b;
     }
 
     private static float clamp(float x) {

@@ -173,9 +173,13 @@ public final class MainWindow implements AutoCloseable {
 
     /** Loads a model bundle in the background; when it fails the viewer keeps working without drafting. */
     public void loadModel(Path dir) {
-        main.statusProperty().set("Loading model " + dir + " …");
+        main.statusProperty().set("Loading model " + dir + " (load and warm-up) …");
         draft.modelStatusProperty().set("loading " + dir.getFileName() + " …");
-        executor.execute(BackgroundTask.of("model", () -> ModelService.load(dir))
+        executor.execute(BackgroundTask.of("model", () -> {
+                    DraftEngine e = ModelService.load(dir);
+                    UiWarmUp.run(e.regions()); // the UI side of the first draft, pre-run off the FX thread
+                    return e;
+                })
                 .onSuccess(e -> {
                     DraftEngine old = draft.engineProperty().get();
                     draft.engineProperty().set(e);

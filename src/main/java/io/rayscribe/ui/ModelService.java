@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Loads a model bundle into a {@link DraftEngine} (call off the FX thread: loading takes seconds). */
+/**
+ * Loads a model bundle into a {@link DraftEngine} and warms it up (call off the FX thread: this takes seconds);
+ * the engine it returns drafts at once.
+ */
 public final class ModelService {
     private ModelService() {
     }
@@ -29,6 +32,17 @@ public final class ModelService {
         } catch (RuntimeException e) {
             bundle.close();
             throw e;
+        }
+        try {
+            // The drafter warms up (JIT, native initialisation, one short generation) on its own worker as
+            // soon as it exists. Waiting for that here, on the loading thread, means Draft is enabled only
+            // when a draft starts at once instead of queueing behind the warm-up for a second or more.
+            drafter.awaitReady();
+        } catch (InterruptedException e) {
+            drafter.close();
+            bundle.close();
+            Thread.currentThread().interrupt();
+            throw RayScribeException.forFile(dir, "model loading was interrupted");
         }
         return new DraftEngine() {
             @Override

@@ -150,8 +150,8 @@ public final class ReportEditorView extends VBox {
         tokensLabel.setId("tokens-label");
         tokensLabel.getStyleClass().add("muted");
         tokensLabel.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensProperty().get() == 0 ? ""
-                        : String.format("%d tokens · %.1f tok/s%s", draft.tokensProperty().get(), draft.tokensPerSecondProperty().get(),
-                        draft.runningProperty().get() || draft.lastStopReasonProperty().get().isEmpty() ? "" : " · " + draft.lastStopReasonProperty().get()),
+                        : draft.tokensProperty().get() + " tokens · " + Format.fixed(draft.tokensPerSecondProperty().get(), 1) + " tok/s"
+                        + (draft.runningProperty().get() || draft.lastStopReasonProperty().get().isEmpty() ? "" : " · " + draft.lastStopReasonProperty().get()),
                 draft.tokensProperty(), draft.tokensPerSecondProperty(), draft.runningProperty(), draft.lastStopReasonProperty()));
         for (Button b : List.of(draftButton, stopButton, regenerateButton)) {
             b.setMinWidth(Region.USE_PREF_SIZE);

@@ -25,7 +25,7 @@ public final class StatusBarView extends HBox {
         Label speed = new Label();
         speed.setId("status-speed");
         speed.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensPerSecondProperty().get() <= 0 ? "— tok/s"
-                : String.format("%.1f tok/s", draft.tokensPerSecondProperty().get()), draft.tokensPerSecondProperty()));
+                : Format.fixed(draft.tokensPerSecondProperty().get(), 1) + " tok/s", draft.tokensPerSecondProperty()));
         memory.setId("status-memory");
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);

@@ -13,6 +13,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Group;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelBuffer;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
@@ -23,6 +24,7 @@ import javafx.scene.transform.Rotate;
 import javafx.scene.transform.Scale;
 import javafx.scene.transform.Translate;
 
+import java.nio.IntBuffer;
 import java.util.List;
 
 /**
@@ -262,11 +264,11 @@ public final class ViewerView extends StackPane {
             heat.setVisible(false);
             return;
         }
-        int w = h.overlayWidth();
-        int hh = h.overlayHeight();
-        int[] px = h.overlayPixels(); // usually computed already, off the UI thread
-        WritableImage img = new WritableImage(w, hh);
-        img.getPixelWriter().setPixels(0, 0, w, hh, PixelFormat.getIntArgbInstance(), px, 0, w);
+        // The worker already produced premultiplied pixels: wrapping them in a PixelBuffer costs the UI
+        // thread no per-pixel conversion (the renderer uploads them when it paints).
+        PixelBuffer<IntBuffer> buffer = new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(),
+                IntBuffer.wrap(h.overlayPixels()), PixelFormat.getIntArgbPreInstance());
+        WritableImage img = new WritableImage(buffer);
         heat.setImage(img);
         heat.setOpacity(opacity);
         heat.setVisible(true);
