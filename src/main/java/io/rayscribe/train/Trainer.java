@@ -709,7 +709,7 @@ public final class Trainer {
         /**
          * Attention supervision: for each mention of a true finding in the batch's reports, the attention
          * of the rows that produce its tokens, over the visual prompts only, renormalised per layer and
-         * head and averaged (the map the overlay and the pointing game show); the loss is minus the log of
+         * head (a softmax of the scores over the visual keys) and averaged (the map the overlay and the pointing game show); the loss is minus the log of
          * that map's mass inside the finding's region. Null when the batch has no such mention.
          */
         private NDArray attentionLoss(NDManager m, List<NDArray> attention, int[] batch) {
@@ -738,9 +738,9 @@ public final class Trainer {
                 return null;
             }
             NDList visual = new NDList();
-            for (NDArray probs : attention) {
-                NDArray v = probs.get(new NDIndex(":, :, :, " + vs + ":" + (vs + prompts)));
-                visual.add(v.div(v.sum(new int[] {-1}, true).add(1e-9f)));
+            for (NDArray scores : attention) {
+                // softmax over the visual keys only = the attention renormalised over the visual prompts
+                visual.add(scores.get(new NDIndex(":, :, :, " + vs + ":" + (vs + prompts))).softmax(-1));
             }
             NDArray mean = NDArrays.stack(visual, 0).mean(new int[] {0}).mean(new int[] {1}).reshape(b * t, prompts);
             int n = rowWeights.size();

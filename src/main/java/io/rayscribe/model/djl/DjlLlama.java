@@ -278,11 +278,12 @@ public final class DjlLlama implements AutoCloseable {
     }
 
     /**
-     * As {@link #forward(NDArray, NDArray)}; when {@code attention} is given, each layer's attention
-     * probabilities [B,heads,T,T] are added to it, still attached to the autograd graph (stage 2's
-     * attention supervision trains on them).
+     * As {@link #forward(NDArray, NDArray)}; when {@code attentionScores} is given, each layer's
+     * masked pre-softmax attention scores [B,heads,T,T] are added to it, still attached to the autograd
+     * graph (stage 2's attention supervision trains on them: a softmax over a subset of the keys is
+     * stable where renormalising the probabilities of that subset is not).
      */
-    public NDArray forward(NDArray inputsEmbeds, NDArray paddingMask, List<NDArray> attention) {
+    public NDArray forward(NDArray inputsEmbeds, NDArray paddingMask, List<NDArray> attentionScores) {
         NDManager m = inputsEmbeds.getManager();
         long b = inputsEmbeds.getShape().get(0);
         int t = (int) inputsEmbeds.getShape().get(1);
@@ -292,7 +293,7 @@ public final class DjlLlama implements AutoCloseable {
             NDArray keep = paddingMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, t);
             mask = mask.add(keep.sub(1f).mul(-MASKED));
         }
-        NDArray x = runLayers(inputsEmbeds, 0, mask, null, null, attention);
+        NDArray x = runLayers(inputsEmbeds, 0, mask, null, null, attentionScores);
         return logits(x);
     }
 
@@ -339,7 +340,7 @@ public final class DjlLlama implements AutoCloseable {
     }
 
     private NDArray runLayers(NDArray x, int pos0, NDArray mask, KvCache cache, List<NDArray> lastRowProbs,
-                              List<NDArray> allProbs) {
+                              List<NDArray> allScores) {
         NDManager m = x.getManager();
         int n = (int) x.getShape().get(1);
         NDIndex rows = new NDIndex(pos0 + ":" + (pos0 + n));
@@ -350,13 +351,13 @@ public final class DjlLlama implements AutoCloseable {
             s = s.toType(dtype, false);
         }
         for (int l = 0; l < layers.length; l++) {
-            x = layer(l, x, c, s, mask, cache, lastRowProbs, allProbs);
+            x = layer(l, x, c, s, mask, cache, lastRowProbs, allScores);
         }
         return x;
     }
 
     private NDArray layer(int l, NDArray x, NDArray c, NDArray s, NDArray mask, KvCache cache,
-                          List<NDArray> lastRowProbs, List<NDArray> allProbs) {
+                          List<NDArray> lastRowProbs, List<NDArray> allScores) {
         Layer w = layers[l];
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
@@ -386,12 +387,12 @@ public final class DjlLlama implements AutoCloseable {
         if (mask != null) {
             scores = scores.add(mask);
         }
+        if (allScores != null) {
+            allScores.add(scores);
+        }
         NDArray probs = scores.softmax(-1);
         if (lastRowProbs != null) {
             lastRowProbs.add(probs.get(":, :, -1, :"));
-        }
-        if (allProbs != null) {
-            allProbs.add(probs);
         }
         if (dtype != DataType.FLOAT32) {
             probs = probs.toType(dtype, false);
