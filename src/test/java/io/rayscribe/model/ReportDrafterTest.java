@@ -155,6 +155,81 @@ class ReportDrafterTest {
     }
 
     @Test
+    void tokensAlsoStreamThroughAFlowPublisherWithBackpressure() throws Exception {
+        GenerationSettings s = new GenerationSettings(true, 1f, 0, 1f, 0, 1f, 10, List.of(), false, true);
+        try (ReportDrafter d = new ReportDrafter(bundle)) {
+            GenerationResult viaListener = d.draft(ModelBundleTest.gradient(120, 90), s, e -> { }).await();
+            TokenPublisher pub = new TokenPublisher(l -> d.draft(ModelBundleTest.gradient(120, 90), s, l),
+                    java.util.concurrent.ForkJoinPool.commonPool(), 2);
+            List<Integer> ids = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch complete = new CountDownLatch(1);
+            pub.subscribe(new java.util.concurrent.Flow.Subscriber<TokenEvent>() {
+                private java.util.concurrent.Flow.Subscription sub;
+
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    sub = subscription;
+                    sub.request(1); // one at a time: the generation waits for this subscriber
+                }
+
+                @Override
+                public void onNext(TokenEvent item) {
+                    ids.add(item.tokenId());
+                    sub.request(1);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onComplete() {
+                    complete.countDown();
+                }
+            });
+            assertTrue(complete.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertArrayEquals(viaListener.generatedIds(), ids.stream().mapToInt(Integer::intValue).toArray());
+            assertArrayEquals(viaListener.generatedIds(), pub.handle().await().generatedIds());
+        }
+    }
+
+    @Test
+    void cancellingTheFlowSubscriptionStopsTheGeneration() throws Exception {
+        GenerationSettings s = new GenerationSettings(true, 1f, 0, 1f, 0, 1f, 200, List.of(), false, false);
+        try (ReportDrafter d = new ReportDrafter(bundle)) {
+            TokenPublisher pub = new TokenPublisher(l -> d.draft(ModelBundleTest.gradient(64, 64), s, l),
+                    java.util.concurrent.ForkJoinPool.commonPool(), 4);
+            pub.subscribe(new java.util.concurrent.Flow.Subscriber<TokenEvent>() {
+                private java.util.concurrent.Flow.Subscription sub;
+
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    sub = subscription;
+                    sub.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(TokenEvent item) {
+                    if (item.index() == 2) {
+                        sub.cancel();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            GenerationResult r = pub.handle().await();
+            assertEquals("cancelled", r.stopReason());
+            assertTrue(r.generatedIds().length < 200, "stopped early: " + r.generatedIds().length);
+        }
+    }
+
+    @Test
     void heatmapMaskingAndUpsampling() {
         // One token, one layer, two heads, 4 prompts; head 0 parks 0.9 on the sink.
         TokenAttention a = new TokenAttention(1, 2, 4, new float[] {0.05f, 0.0f, 0.05f, 0.0f, 0.1f, 0.2f, 0.3f, 0.4f},
