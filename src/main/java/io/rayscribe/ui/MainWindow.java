@@ -177,17 +177,17 @@ public final class MainWindow implements AutoCloseable {
         draft.modelStatusProperty().set("loading " + dir.getFileName() + " …");
         executor.execute(BackgroundTask.of("model", () -> {
                     DraftEngine e = ModelService.load(dir);
-                    UiWarmUp.run(e.regions()); // the UI side of the first draft, pre-run off the FX thread
+                    UiWarmUp.run(e.regions()); // the plain-Java side of a draft, pre-run off the FX thread
                     return e;
                 })
-                .onSuccess(e -> {
+                .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> {
                     DraftEngine old = draft.engineProperty().get();
                     draft.engineProperty().set(e);
                     if (old != null) {
                         old.close();
                     }
                     main.statusProperty().set("Model ready: " + e.modelName() + " on " + e.device());
-                })
+                }))
                 .onFailure(e -> modelUnavailable(dir, e)));
     }
 

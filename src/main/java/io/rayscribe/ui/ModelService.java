@@ -4,6 +4,7 @@ import io.rayscribe.core.RayScribeException;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.model.DraftHandle;
 import io.rayscribe.model.GenerationListener;
+import io.rayscribe.model.GenerationResult;
 import io.rayscribe.model.GenerationSettings;
 import io.rayscribe.model.ModelBundle;
 import io.rayscribe.model.PromptRegion;
@@ -19,6 +20,41 @@ import java.util.List;
  */
 public final class ModelService {
     private ModelService() {
+    }
+
+    /**
+     * One short draft of a radiograph-sized image with attention capture, the way the workstation drafts:
+     * the drafter's own warm-up is shorter and captures no attention, and without this the first real draft
+     * still runs partly interpreted while the JIT compiles its decode loop, and the compiler threads take
+     * the cores from the UI thread while that draft streams.
+     */
+    private static void rehearse(ReportDrafter drafter) throws InterruptedException {
+        int side = 512;
+        byte[] grey = new byte[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                grey[y * side + x] = (byte) ((x + 2 * y) * 255 / (3 * side));
+            }
+        }
+        GenerationSettings s = new GenerationSettings(true, 1f, 0, 1f, 0, 1f, 32, List.of(), false, true);
+        try {
+            GenerationResult r = drafter.draft(new DisplayImage(side, side, grey, null), s, new GenerationListener() {
+                @Override
+                public void onToken(io.rayscribe.model.TokenEvent event) {
+                }
+
+                @Override
+                public void onFinished(GenerationResult result) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+            }).await();
+            UiWarmUp.attention(r.attention(), drafter.regions());
+        } catch (RuntimeException e) {
+            // a model that cannot draft says so, with its own message, when the user asks for a draft
+        }
     }
 
     public static DraftEngine load(Path dir) {
@@ -38,6 +74,7 @@ public final class ModelService {
             // soon as it exists. Waiting for that here, on the loading thread, means Draft is enabled only
             // when a draft starts at once instead of queueing behind the warm-up for a second or more.
             drafter.awaitReady();
+            rehearse(drafter);
         } catch (InterruptedException e) {
             drafter.close();
             bundle.close();

@@ -1,39 +1,58 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
+import io.rayscribe.model.TokenAttention;
 import io.rayscribe.report.DraftRouter;
 import io.rayscribe.report.Report;
 import io.rayscribe.report.Section;
 import io.rayscribe.report.StudyInfo;
+import javafx.animation.AnimationTimer;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.image.PixelBuffer;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import org.fxmisc.richtext.model.StyleSpansBuilder;
 
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Runs, once and off the UI thread, the plain-Java code the UI thread executes while a draft streams,
- * so its first-use costs (class loading, lambda and string-concatenation linkage, the JSON adapters of
- * the autosave snapshot, the first JIT tiers) are paid before the first Draft instead of stalling the
- * first streamed frames. Works only on scratch objects: nothing it touches is shown.
+ * Pays the UI's first-use costs of a draft before the first Draft instead of during its first streamed
+ * frames: class loading, lambda and string-concatenation linkage, the JSON adapters of the autosave
+ * snapshot, skins, and the first JIT tiers. {@link #run} exercises the plain-Java part off the UI thread;
+ * {@link #rehearseViews} then streams AI-styled text into an editor area and fills a ranked prompt list in a
+ * scene that is never shown, on the UI thread (JavaFX text layout is not thread-safe: its caches are shared
+ * with the window) but one small step per frame, so no step is a stall of its own. Works on scratch objects
+ * only: nothing it touches is shown or saved.
  */
 final class UiWarmUp {
     private static volatile boolean done;
 
     private UiWarmUp() {
+    }
+
+    /** Computes the overlay's map and ranking from a rehearsal draft's attention, as the attention worker will. */
+    static void attention(List<TokenAttention> attention, List<PromptRegion> regions) {
+        if (attention.isEmpty() || attention.get(0) == null) {
+            return;
+        }
+        int n = attention.get(0).numPrompts();
+        int side = (int) Math.round(Math.sqrt(n));
+        int rows = side * side == n ? side : 1;
+        int cols = side * side == n ? side : n;
+        for (int to = 1; to <= attention.size(); to += Math.max(1, attention.size() / 4)) {
+            float[] map = AttentionMaps.heatmap(attention, 0, to, -1, -1, true, false, rows, cols);
+            new Heatmap(map, rows, cols).overlayPixels();
+        }
+        AttentionMaps.heatmap(attention, 0, 1, 0, 0, false, false, rows, cols);
     }
 
     /** Any thread but the FX thread; cheap after the first call. */
@@ -69,68 +88,104 @@ final class UiWarmUp {
         }
         int side = (int) Math.round(Math.sqrt(n));
         Heatmap h = side * side == n ? new Heatmap(values, side, side) : new Heatmap(values, 1, n);
-        new WritableImage(new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(), IntBuffer.wrap(h.overlayPixels()),
-                PixelFormat.getIntArgbPreInstance()));
-        List<AttentionViewModel.PromptShare> shares = new ArrayList<>();
+        h.overlayPixels();
         for (int i = 0; i < regions.size(); i++) {
-            shares.add(new AttentionViewModel.PromptShare(i, values[i], regions.get(i)));
-            shares.get(i).label();
-        }
-        try {
-            rehearseViews(sample, shares);
-        } catch (RuntimeException e) {
-            // Only a head start: the real views work the same without it.
+            new AttentionViewModel.PromptShare(i, values[i], regions.get(i)).label();
         }
     }
 
+    private static boolean rehearsed;
+
     /**
-     * Builds, styles and lays out an editor area streaming AI-styled text and a ranked prompt list in a scene
-     * of their own that is never shown (JavaFX allows building and modifying a scene off the FX thread while
-     * it is not in a showing window): the skins, CSS matching, text layout and RichTextFX paragraph code
-     * they load and compile are those the window's editor and attention panel run during the first draft.
+     * FX thread: runs the rehearsal one step per pulse, then {@code then} (also when a step fails: the
+     * rehearsal is only a head start, the real views work the same without it). Runs once per JVM.
      */
-    private static void rehearseViews(String sample, List<AttentionViewModel.PromptShare> shares) {
+    static void rehearseViews(List<PromptRegion> regions, Runnable then) {
+        if (rehearsed) {
+            then.run();
+            return;
+        }
+        rehearsed = true;
+        List<Runnable> steps = new ArrayList<>(rehearsal(regions));
+        new AnimationTimer() {
+            private int next;
+
+            @Override
+            public void handle(long now) {
+                try {
+                    steps.get(next++).run();
+                } catch (RuntimeException e) {
+                    next = steps.size();
+                }
+                if (next >= steps.size()) {
+                    stop();
+                    then.run();
+                }
+            }
+        }.start();
+    }
+
+    /** The steps: build the scene, stream text in chunks, fill and re-rank the prompt list, restyle, finish. */
+    private static List<Runnable> rehearsal(List<PromptRegion> regions) {
         StyleClassedTextArea area = new StyleClassedTextArea();
         area.getStyleClass().add("report-area");
         area.setWrapText(true);
         area.setPrefSize(420, 220);
         ListView<AttentionViewModel.PromptShare> list = new ListView<>();
+        list.setId("prompt-list");
         list.setCellFactory(c -> new AttentionPanelView.PromptCell(new SimpleObjectProperty<>()));
         list.setPrefSize(300, 300);
-        list.setId("prompt-list");
         ProgressBar progress = new ProgressBar(0);
         progress.setVisible(false);
         Button stop = new Button("Stop");
         stop.setDisable(true);
         VBox root = new VBox(8, new HBox(8, stop, progress), new Label("Findings"), area, list);
         root.getStyleClass().add("report-editor");
-        Scene scene = new Scene(root, 480, 640);
-        scene.getStylesheets().add(ThemeManager.APP_CSS);
-        root.applyCss();
-        root.layout();
-        progress.setVisible(true);
-        stop.setDisable(false);
-        String[] pieces = sample.split("(?<= )");
-        for (int i = 0; i < pieces.length; i += 4) {
-            StringBuilder chunk = new StringBuilder();
-            for (int j = i; j < Math.min(pieces.length, i + 4); j++) {
-                chunk.append(pieces[j]);
-            }
-            area.append(chunk.toString(), "ai-text");
-            progress.setProgress(i / (double) pieces.length);
-            if (i == 8) {
-                list.getItems().setAll(shares);
-            }
+        List<AttentionViewModel.PromptShare> shares = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            shares.add(new AttentionViewModel.PromptShare(i, (i % 7) / 7.0 / regions.size(), regions.get(i)));
+        }
+        Runnable relayout = () -> {
             root.applyCss();
             root.layout();
+        };
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> {
+            Scene scene = new Scene(root, 480, 640);
+            scene.getStylesheets().add(ThemeManager.APP_CSS);
+            relayout.run();
+        });
+        steps.add(() -> {
+            progress.setVisible(true);
+            stop.setDisable(false);
+            relayout.run();
+        });
+        String[] chunks = {"The lungs are clear. ", "No pleural effusion ", "or pneumothorax. ", "Heart size is normal. "};
+        for (int i = 0; i < chunks.length; i++) {
+            String chunk = chunks[i];
+            double done = (i + 1) / (double) chunks.length;
+            steps.add(() -> {
+                area.append(chunk, "ai-text");
+                progress.setProgress(done);
+                relayout.run();
+            });
         }
-        progress.setVisible(false);
-        stop.setDisable(true);
-        area.setStyleSpans(0, new StyleSpansBuilder<Collection<String>>().add(List.of(), area.getLength()).create());
-        List<AttentionViewModel.PromptShare> reranked = new ArrayList<>(shares);
-        java.util.Collections.reverse(reranked);
-        list.getItems().setAll(reranked);
-        root.applyCss();
-        root.layout();
+        steps.add(() -> {
+            list.getItems().setAll(shares);
+            relayout.run();
+        });
+        steps.add(() -> {
+            List<AttentionViewModel.PromptShare> reranked = new ArrayList<>(shares);
+            Collections.reverse(reranked);
+            list.getItems().setAll(reranked);
+            relayout.run();
+        });
+        steps.add(() -> {
+            progress.setVisible(false);
+            stop.setDisable(true);
+            area.setStyleSpans(0, new StyleSpansBuilder<Collection<String>>().add(List.of(), area.getLength()).create());
+            relayout.run();
+        });
+        return steps;
     }
 }
