@@ -12,7 +12,8 @@ import java.util.Locale;
  * JavaLlamaVsDjlTest and DecodersTest); on a GPU, or when asked with {@code -Drayscribe.decoder=djl},
  * the DJL/PyTorch one. {@code -Drayscribe.decoder=java} forces the Java one.
  * {@code -Drayscribe.weights=q8} keeps the Java decoder's matrices as int8 (an approximation with a
- * quarter of the memory traffic per token; see docs/performance.md), {@code f32} (default) is exact.
+ * quarter of the memory traffic per token; see docs/performance.md), {@code bf16} as bfloat16, and
+ * {@code f32} as float32; the default, {@code auto}, keeps the checkpoint's own precision (bf16 or f32).
  */
 public final class Decoders {
     public static final String PROPERTY = "rayscribe.decoder";
@@ -42,8 +43,9 @@ public final class Decoders {
     }
 
     static Choice java(ModelBundle bundle) {
-        WeightFormat format = WeightFormat.parse(System.getProperty(WEIGHTS_PROPERTY, "f32"));
-        JavaLlama model = JavaLlama.load(bundle.llmDir(), format);
+        String asked = System.getProperty(WEIGHTS_PROPERTY, "auto");
+        JavaLlama model = JavaLlama.load(bundle.llmDir(), asked.equalsIgnoreCase("auto") ? null : WeightFormat.parse(asked));
+        WeightFormat format = model.format();
         return new Choice() {
             @Override
             public DecoderSession open() {
@@ -52,7 +54,11 @@ public final class Decoders {
 
             @Override
             public String description() {
-                return "cpu (pure Java, " + model.threads() + " threads" + (format == WeightFormat.Q8 ? ", int8 weights" : "") + ")";
+                return "cpu (pure Java, " + model.threads() + " threads" + switch (format) {
+                    case Q8 -> ", int8 weights";
+                    case BF16 -> ", bf16 weights";
+                    case F32 -> "";
+                } + ")";
             }
 
             @Override

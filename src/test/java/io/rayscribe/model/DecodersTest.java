@@ -45,7 +45,7 @@ class DecodersTest {
             }
             System.setProperty(Decoders.WEIGHTS_PROPERTY, "f16");
             RayScribeException e = assertThrows(RayScribeException.class, () -> Decoders.java(b));
-            assertTrue(e.getMessage().contains("f32 or q8"), e.getMessage());
+            assertTrue(e.getMessage().contains("f32, bf16 or q8"), e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty(Decoders.WEIGHTS_PROPERTY);

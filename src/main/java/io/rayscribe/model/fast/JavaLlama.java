@@ -3,6 +3,7 @@ package io.rayscribe.model.fast;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.model.LlamaConfig;
 import io.rayscribe.model.LlamaWeights;
+import io.rayscribe.model.weights.DType;
 import io.rayscribe.model.weights.SafeTensors;
 
 import java.nio.file.Files;
@@ -65,22 +66,32 @@ public final class JavaLlama implements AutoCloseable {
     }
 
     private Matrix matrix(float[] w, int rows, int cols) {
-        return format == WeightFormat.Q8 ? Q8Matrix.quantize(w, rows, cols) : new F32Matrix(w, rows, cols);
+        return switch (format) {
+            case Q8 -> Q8Matrix.quantize(w, rows, cols);
+            case BF16 -> Bf16Matrix.round(w, rows, cols);
+            case F32 -> new F32Matrix(w, rows, cols);
+        };
     }
 
-    /** Loads a Hugging Face Llama directory ({@code config.json} + safetensors). */
+    /**
+     * Loads a Hugging Face Llama directory ({@code config.json} + safetensors) with its matrices in
+     * the checkpoint's own precision: bf16 stays bf16 (exact, half the memory of float32), float32
+     * and float16 become float32.
+     */
     public static JavaLlama load(Path hfDir) {
-        return load(hfDir, WeightFormat.F32);
+        return load(hfDir, null);
     }
 
-    /** As {@link #load(Path)}, keeping the matrices in {@code format}. */
+    /** As {@link #load(Path)}, keeping the matrices in {@code format} (null: the checkpoint's own). */
     public static JavaLlama load(Path hfDir, WeightFormat format) {
         if (!Files.isDirectory(hfDir)) {
             throw RayScribeException.forFile(hfDir, "not a model directory");
         }
         LlamaConfig c = LlamaConfig.load(hfDir);
         try (SafeTensors st = SafeTensors.open(hfDir)) {
-            return create(c, st, Workers.defaultParts(8), format);
+            WeightFormat f = format != null ? format
+                    : st.info(LlamaWeights.q(0)).dtype() == DType.BF16 ? WeightFormat.BF16 : WeightFormat.F32;
+            return create(c, st, Workers.defaultParts(8), f);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Locale;
 public enum WeightFormat {
     /** float32: exact, the same numbers as the checkpoint and the DJL reference. */
     F32,
+    /** bfloat16: exact for a bf16 checkpoint (half the memory), rounded from a float32 one. */
+    BF16,
     /** int8 with a float scale per 64 inputs: ~4× fewer bytes per token, an approximation. */
     Q8;
 
@@ -15,7 +17,7 @@ public enum WeightFormat {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new RayScribeException("weight format must be f32 or q8, got '" + s + "'");
+            throw new RayScribeException("weight format must be f32, bf16 or q8, got '" + s + "'");
         }
     }
 }

@@ -44,6 +44,8 @@ class JavaLlamaVsDjlTest {
              DjlLlama ref = DjlLlama.load(dir, Device.cpu());
              DecoderSession a = fast.newSession();
              DecoderSession b = ref.newSession()) {
+            // a bf16 checkpoint keeps its own precision (exact), anything else becomes float32
+            assertEquals(dtype == DType.BF16 ? WeightFormat.BF16 : WeightFormat.F32, fast.format());
             compare(a, b, prompt);
             for (int id : next) {
                 compare(a, b, new int[] {id});

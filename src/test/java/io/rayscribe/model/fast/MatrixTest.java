@@ -89,6 +89,37 @@ class MatrixTest {
     }
 
     @Test
+    void bf16RoundsToNearestEvenAndGemmUsesTheRoundedWeights() {
+        assertEquals((short) 0x3F80, Bf16Matrix.toBf16(1f));
+        assertEquals(1f, Bf16Matrix.toFloat(Bf16Matrix.toBf16(1f)));
+        // 1 + 2^-8 lies halfway between two bf16 values: ties go to the even one (1.0)
+        assertEquals((short) 0x3F80, Bf16Matrix.toBf16(1f + 1f / 256));
+        assertEquals((short) 0x3F81, Bf16Matrix.toBf16(1f + 3f / 512));
+        assertTrue(Float.isNaN(Bf16Matrix.toFloat(Bf16Matrix.toBf16(Float.NaN))));
+        int rows = 11;
+        int cols = 77; // vector tail
+        float[] w = random(rows * cols, 5);
+        Bf16Matrix m = Bf16Matrix.round(w, rows, cols);
+        float[] rounded = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            rounded[i] = Bf16Matrix.toFloat(m.w[i]);
+            assertTrue(Math.abs(rounded[i] - w[i]) <= Math.abs(w[i]) / 256, "element " + i);
+            assertEquals(m.w[i], Bf16Matrix.toBf16(rounded[i]), "bf16 values round to themselves");
+        }
+        for (int n : new int[] {1, 3, 6}) { // n >= 4 widens a block of rows, then the float32 GEMM
+            float[] x = random(n * cols, 20 + n);
+            double[] ref = reference(rounded, rows, cols, x, cols, n);
+            float[] out = new float[n * rows];
+            m.gemm(x, cols, n, out, rows, 0, 0, 4);
+            m.gemm(x, cols, n, out, rows, 0, 4, rows);
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(ref[i], out[i], 1e-4, "n=" + n + " i=" + i);
+            }
+        }
+        assertEquals(2L * rows * cols, m.bytes());
+    }
+
+    @Test
     void workersCoverEveryIndexExactlyOnce() {
         try (Workers w = new Workers(3, "test")) {
             for (int n : new int[] {1, 5, 64, 1001, 100_000}) {

@@ -1,0 +1,107 @@
+package io.rayscribe.model.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * bfloat16 weights: the upper half of each float32, so widening is a shift and exact. A bf16
+ * checkpoint keeps its own numbers at half the memory of float32 (most published Llama checkpoints
+ * are bf16); a float32 checkpoint is rounded to nearest-even, an approximation with 8 significant
+ * bits per weight. Decoding streams half the bytes of float32 per token.
+ */
+final class Bf16Matrix extends Matrix {
+    private static final VectorSpecies<Float> S = Kernels.S;
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    private static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final int L = S.length();
+
+    final short[] w;
+
+    private Bf16Matrix(short[] w, int rows, int cols) {
+        super(rows, cols);
+        this.w = w;
+    }
+
+    /** Rounds row-major float weights [rows, cols] to bfloat16 (nearest-even; exact for bf16 values). */
+    static Bf16Matrix round(float[] f, int rows, int cols) {
+        short[] w = new short[f.length];
+        for (int i = 0; i < f.length; i++) {
+            w[i] = toBf16(f[i]);
+        }
+        return new Bf16Matrix(w, rows, cols);
+    }
+
+    static short toBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x40); // keep it a NaN
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    static float toFloat(short b) {
+        return Float.intBitsToFloat(b << 16);
+    }
+
+    private static FloatVector load(short[] w, int off) {
+        IntVector wide = (IntVector) ShortVector.fromArray(SS, w, off).convertShape(VectorOperators.S2I, IS, 0);
+        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    void gemm(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
+        if (n >= 4) {
+            gemmWidened(x, xStride, n, out, outStride, outOff, r0, r1);
+            return;
+        }
+        for (int t = 0; t < n; t++) {
+            matvec(x, t * xStride, out, t * outStride + outOff, r0, r1);
+        }
+    }
+
+    /** Decode: one row at a time (one sequential stream of weights), four accumulator chains. */
+    private void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
+        int bound4 = cols - cols % (4 * L);
+        for (int r = r0; r < r1; r++) {
+            int b = r * cols;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int c = 0;
+            for (; c < bound4; c += 4 * L) {
+                a0 = load(w, b + c).fma(FloatVector.fromArray(S, x, xo + c), a0);
+                a1 = load(w, b + c + L).fma(FloatVector.fromArray(S, x, xo + c + L), a1);
+                a2 = load(w, b + c + 2 * L).fma(FloatVector.fromArray(S, x, xo + c + 2 * L), a2);
+                a3 = load(w, b + c + 3 * L).fma(FloatVector.fromArray(S, x, xo + c + 3 * L), a3);
+            }
+            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) {
+                s += toFloat(w[b + c]) * x[xo + c];
+            }
+            out[outOff + r] = s;
+        }
+    }
+
+    /** Prefill: widens a block of rows to float32 once, then multiplies all n input rows with it. */
+    private void gemmWidened(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
+        final int block = 16;
+        float[] rowsF = new float[block * cols];
+        for (int r = r0; r < r1; r += block) {
+            int nr = Math.min(block, r1 - r);
+            for (int i = 0; i < nr * cols; i++) {
+                rowsF[i] = toFloat(w[r * cols + i]);
+            }
+            Kernels.gemm(rowsF, cols, x, xStride, n, out, outStride, outOff + r, 0, nr);
+        }
+    }
+
+    @Override
+    long bytes() {
+        return 2L * w.length;
+    }
+}
