@@ -241,6 +241,7 @@ public final class Trainer {
         private int[][] reportIds;
         private List<List<AttentionTargets.Span>> attentionTargets; // per example, when a stage supervises attention
         private double attentionLossEma = Double.NaN;
+        private double lastAttentionLoss = Double.NaN;
         private int promptLength;
         private float[][] features;          // frozen-encoder patch features per example, or null
         private Map<String, NDArray> head;   // stage 0 classification head
@@ -427,8 +428,9 @@ public final class Trainer {
                     if (!Double.isFinite(o.loss()) || !Double.isFinite(norm)) {
                         // AdamW skipped the update; a run of such steps means the weights are gone.
                         skippedSteps++;
-                        log.printf(Locale.ROOT, "train: stage '%s' step %d: non-finite loss/gradient, update skipped%n",
-                                st.name(), step);
+                        log.printf(Locale.ROOT, "train: stage '%s' step %d: non-finite loss/gradient (loss %s, gradient norm %s%s),"
+                                        + " update skipped%n", st.name(), step, o.loss(), norm,
+                                st.attentionWeight() > 0 ? ", attention loss " + lastAttentionLoss : "");
                         if (++nonFinite >= 5) {
                             throw new RayScribeException("train: stage '" + st.name() + "' step " + step
                                     + ": the loss or gradient stayed non-finite (lower 'lr' or 'grad_clip'); last checkpoint kept");
@@ -539,18 +541,7 @@ public final class Trainer {
         }
 
         private void zeroGradients(Map<String, NDArray> trainable) {
-            boolean g = GradMode.disable();
-            try {
-                for (NDArray p : trainable.values()) {
-                    if (p.hasGradient()) {
-                        try (NDArray grad = p.getGradient()) {
-                            grad.subi(grad);
-                        }
-                    }
-                }
-            } finally {
-                GradMode.restore(g);
-            }
+            clearGradients(trainable.values());
         }
 
         private double learningRate(TrainConfig.Stage st, int step) {
@@ -696,6 +687,7 @@ public final class Trainer {
                     loss = l.getFloat();
                     NDArray att = attention != null ? attentionLoss(m, attention, batch) : null;
                     if (att != null) {
+                        lastAttentionLoss = att.getFloat();
                         attentionLossEma = 0.9 * (Double.isNaN(attentionLossEma) ? att.getFloat() : attentionLossEma)
                                 + 0.1 * att.getFloat();
                         l = l.add(att.mul((float) st.attentionWeight()));
@@ -1025,6 +1017,25 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Sets every gradient buffer to exactly zero. Not grad - grad: after a skipped step with an
+     * overflowed gradient that leaves NaN (inf - inf) in the buffer and poisons every later step.
+     */
+    static void clearGradients(java.util.Collection<NDArray> params) {
+        boolean g = GradMode.disable();
+        try {
+            for (NDArray p : params) {
+                if (p.hasGradient()) {
+                    try (NDArray grad = p.getGradient()) {
+                        grad.set(new NDIndex("..."), 0f);
+                    }
+                }
+            }
+        } finally {
+            GradMode.restore(g);
+        }
+    }
 
     static String bar(int step, int total) {
         int width = 20;
