@@ -334,7 +334,7 @@ public final class ReportEditorView extends VBox {
     }
 
     /** Restyles the whole text in one model change (one re-layout), not one change per span. */
-    private static void restyle(StyleClassedTextArea area, List<AiSpan> spans) {
+    static void restyle(StyleClassedTextArea area, List<AiSpan> spans) {
         int len = area.getLength();
         if (len == 0) {
             return;

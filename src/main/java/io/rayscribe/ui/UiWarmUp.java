@@ -3,6 +3,7 @@ package io.rayscribe.ui;
 import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.TokenAttention;
+import io.rayscribe.report.AiSpan;
 import io.rayscribe.report.DraftRouter;
 import io.rayscribe.report.Report;
 import io.rayscribe.report.Section;
@@ -17,10 +18,8 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.fxmisc.richtext.StyleClassedTextArea;
-import org.fxmisc.richtext.model.StyleSpansBuilder;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -139,7 +138,13 @@ final class UiWarmUp {
         progress.setVisible(false);
         Button stop = new Button("Stop");
         stop.setDisable(true);
-        VBox root = new VBox(8, new HBox(8, stop, progress), new Label("Findings"), area, list);
+        Label bannerText = new Label();
+        bannerText.setWrapText(true);
+        HBox banner = new HBox(bannerText, new Button("Accept selection"), new Button("Accept all"));
+        banner.getStyleClass().add("ai-banner");
+        banner.setVisible(false);
+        banner.managedProperty().bind(banner.visibleProperty());
+        VBox root = new VBox(8, new HBox(8, stop, progress), banner, new Label("Findings"), area, list);
         root.getStyleClass().add("report-editor");
         List<AttentionViewModel.PromptShare> shares = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
@@ -164,9 +169,12 @@ final class UiWarmUp {
         for (int i = 0; i < chunks.length; i++) {
             String chunk = chunks[i];
             double done = (i + 1) / (double) chunks.length;
+            int passages = i + 1;
             steps.add(() -> {
                 area.append(chunk, "ai-text");
                 progress.setProgress(done);
+                banner.setVisible(true);
+                bannerText.setText("AI DRAFT — " + passages + " passages written by the model and not yet reviewed.");
                 relayout.run();
             });
         }
@@ -183,7 +191,10 @@ final class UiWarmUp {
         steps.add(() -> {
             progress.setVisible(false);
             stop.setDisable(true);
-            area.setStyleSpans(0, new StyleSpansBuilder<Collection<String>>().add(List.of(), area.getLength()).create());
+            // the end-of-draft restyle, as the editor does it: AI spans and reviewed text in one change
+            int len = area.getLength();
+            ReportEditorView.restyle(area, List.of(new AiSpan(Section.FINDINGS, 0, len / 3, 0, 1),
+                    new AiSpan(Section.FINDINGS, 2 * len / 3, len, 2, 3)));
             relayout.run();
         });
         return steps;
