@@ -58,7 +58,9 @@ public final class DraftViewModel {
     /** Bumped once per streamed batch (the attention overlay listens). */
     private final IntegerProperty attentionVersion = new SimpleIntegerProperty();
     private final List<TokenAttention> attention = new ArrayList<>();
-    private final FrameBatcher<Event> batcher = new FrameBatcher<>(this::onBatch);
+    /** At most this many model events reach the report and the editor per frame (a burst spreads over frames). */
+    static final int EVENTS_PER_FRAME = 64;
+    private final FrameBatcher<Event> batcher = new FrameBatcher<>(this::onBatch, EVENTS_PER_FRAME);
 
     private DraftHandle handle;
     private DraftRouter router;
