@@ -13,12 +13,16 @@ import io.rayscribe.model.ReportDrafter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Loads a model bundle into a {@link DraftEngine} and warms it up (call off the FX thread: this takes seconds);
  * the engine it returns drafts at once.
  */
 public final class ModelService {
+    /** The practice draft stops after this long (a large model on a CPU writes only a few tokens a second). */
+    private static final long REHEARSAL_BUDGET_NANOS = 3_000_000_000L;
+
     private ModelService() {
     }
 
@@ -26,7 +30,8 @@ public final class ModelService {
      * One short draft of a radiograph-sized image with attention capture, the way the workstation drafts:
      * the drafter's own warm-up is shorter and captures no attention, and without this the first real draft
      * still runs partly interpreted while the JIT compiles its decode loop, and the compiler threads take
-     * the cores from the UI thread while that draft streams.
+     * the cores from the UI thread while that draft streams. A large model is cut short after
+     * {@link #REHEARSAL_BUDGET_NANOS} so that Draft is not held back for long.
      */
     private static void rehearse(ReportDrafter drafter) throws InterruptedException {
         int side = 512;
@@ -37,10 +42,16 @@ public final class ModelService {
             }
         }
         GenerationSettings s = new GenerationSettings(true, 1f, 0, 1f, 0, 1f, 32, List.of(), false, true);
+        long start = System.nanoTime();
+        AtomicReference<DraftHandle> handle = new AtomicReference<>();
         try {
-            GenerationResult r = drafter.draft(new DisplayImage(side, side, grey, null), s, new GenerationListener() {
+            handle.set(drafter.draft(new DisplayImage(side, side, grey, null), s, new GenerationListener() {
                 @Override
                 public void onToken(io.rayscribe.model.TokenEvent event) {
+                    DraftHandle h = handle.get();
+                    if (h != null && System.nanoTime() - start > REHEARSAL_BUDGET_NANOS) {
+                        h.cancel();
+                    }
                 }
 
                 @Override
@@ -50,7 +61,8 @@ public final class ModelService {
                 @Override
                 public void onError(Throwable t) {
                 }
-            }).await();
+            }));
+            GenerationResult r = handle.get().await();
             UiWarmUp.attention(r.attention(), drafter.regions());
         } catch (RuntimeException e) {
             // a model that cannot draft says so, with its own message, when the user asks for a draft
