@@ -155,6 +155,8 @@ public final class UiBench {
                 r.put("draft", i + 1);
                 r.put("first_after_launch", i == 0);
                 r.put("draft_to_first_token_ms", round((w.draft().firstTokenShownAtNanos() - w.draftRequestedNanos()) / 1e6));
+                long draftStarted = w.draft().firstTokenShownAtNanos() - w.draft().firstTokenShownNanos();
+                r.put("draft_to_model_request_ms", round((draftStarted - w.draftRequestedNanos()) / 1e6)); // the model image, rendered on a worker
                 r.put("draft_to_first_token_produced_ms", round((w.draft().firstTokenProducedAtNanos() - w.draftRequestedNanos()) / 1e6));
                 r.put("tokens", FxDriver.call(() -> w.draft().tokensProperty().get()));
                 r.put("tokens_per_second", round(FxDriver.call(() -> w.draft().tokensPerSecondProperty().get())));
