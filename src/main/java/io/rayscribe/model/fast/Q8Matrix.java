@@ -84,17 +84,33 @@ final class Q8Matrix extends Matrix {
             int sb = r * groups;
             FloatVector t = FloatVector.zero(S);
             for (int g = 0; g < fullGroups; g++) {
-                int c = g * GROUP;
-                FloatVector a0 = load(q, b + c).mul(FloatVector.fromArray(S, x, xo + c));
-                FloatVector a1 = load(q, b + c + L).mul(FloatVector.fromArray(S, x, xo + c + L));
-                for (int k = c + 2 * L; k < c + GROUP; k += 2 * L) {
-                    a0 = load(q, b + k).fma(FloatVector.fromArray(S, x, xo + k), a0);
-                    a1 = load(q, b + k + L).fma(FloatVector.fromArray(S, x, xo + k + L), a1);
-                }
-                t = a0.add(a1).fma(FloatVector.broadcast(S, scales[sb + g]), t);
+                t = L == 8 ? group8(b + g * GROUP, x, xo + g * GROUP, scales[sb + g], t)
+                        : groupAny(b + g * GROUP, x, xo + g * GROUP, scales[sb + g], t);
             }
             out[outOff + r] = t.reduceLanes(VectorOperators.ADD) + tail(r, x, xo);
         }
+    }
+
+    /** One 64-wide group with 8-lane vectors, written out: C2 keeps all eight loads in flight. */
+    private FloatVector group8(int b, float[] x, int xo, float scale, FloatVector t) {
+        FloatVector a0 = load(q, b).mul(FloatVector.fromArray(S, x, xo));
+        FloatVector a1 = load(q, b + 8).mul(FloatVector.fromArray(S, x, xo + 8));
+        a0 = load(q, b + 16).fma(FloatVector.fromArray(S, x, xo + 16), a0);
+        a1 = load(q, b + 24).fma(FloatVector.fromArray(S, x, xo + 24), a1);
+        a0 = load(q, b + 32).fma(FloatVector.fromArray(S, x, xo + 32), a0);
+        a1 = load(q, b + 40).fma(FloatVector.fromArray(S, x, xo + 40), a1);
+        a0 = load(q, b + 48).fma(FloatVector.fromArray(S, x, xo + 48), a0);
+        a1 = load(q, b + 56).fma(FloatVector.fromArray(S, x, xo + 56), a1);
+        return a0.add(a1).fma(FloatVector.broadcast(S, scale), t);
+    }
+
+    /** The same for any vector length (4 or 16 lanes) that divides the group. */
+    private FloatVector groupAny(int b, float[] x, int xo, float scale, FloatVector t) {
+        FloatVector a = FloatVector.zero(S);
+        for (int k = 0; k < GROUP; k += L) {
+            a = load(q, b + k).fma(FloatVector.fromArray(S, x, xo + k), a);
+        }
+        return a.fma(FloatVector.broadcast(S, scale), t);
     }
 
     /**
