@@ -63,9 +63,13 @@ final class Bf16Matrix extends Matrix {
         }
     }
 
-    /** Decode: one row at a time (one sequential stream of weights), four accumulator chains. */
+    /**
+     * Decode: one row at a time (one sequential stream of weights), eight loads in flight per step
+     * into four accumulator chains.
+     */
     private void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
-        int bound4 = cols - cols % (4 * L);
+        int bound8 = cols - cols % (8 * L);
+        int bound = S.loopBound(cols);
         for (int r = r0; r < r1; r++) {
             int b = r * cols;
             FloatVector a0 = FloatVector.zero(S);
@@ -73,11 +77,18 @@ final class Bf16Matrix extends Matrix {
             FloatVector a2 = FloatVector.zero(S);
             FloatVector a3 = FloatVector.zero(S);
             int c = 0;
-            for (; c < bound4; c += 4 * L) {
+            for (; c < bound8; c += 8 * L) {
                 a0 = load(w, b + c).fma(FloatVector.fromArray(S, x, xo + c), a0);
                 a1 = load(w, b + c + L).fma(FloatVector.fromArray(S, x, xo + c + L), a1);
                 a2 = load(w, b + c + 2 * L).fma(FloatVector.fromArray(S, x, xo + c + 2 * L), a2);
                 a3 = load(w, b + c + 3 * L).fma(FloatVector.fromArray(S, x, xo + c + 3 * L), a3);
+                a0 = load(w, b + c + 4 * L).fma(FloatVector.fromArray(S, x, xo + c + 4 * L), a0);
+                a1 = load(w, b + c + 5 * L).fma(FloatVector.fromArray(S, x, xo + c + 5 * L), a1);
+                a2 = load(w, b + c + 6 * L).fma(FloatVector.fromArray(S, x, xo + c + 6 * L), a2);
+                a3 = load(w, b + c + 7 * L).fma(FloatVector.fromArray(S, x, xo + c + 7 * L), a3);
+            }
+            for (; c < bound; c += L) {
+                a0 = load(w, b + c).fma(FloatVector.fromArray(S, x, xo + c), a0);
             }
             float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
             for (; c < cols; c++) {
