@@ -58,8 +58,14 @@ public final class DraftViewModel {
     /** Bumped once per streamed batch (the attention overlay listens). */
     private final IntegerProperty attentionVersion = new SimpleIntegerProperty();
     private final List<TokenAttention> attention = new ArrayList<>();
-    /** At most this many model events reach the report and the editor per frame (a burst spreads over frames). */
-    static final int EVENTS_PER_FRAME = 64;
+    /**
+     * At most this many model events reach the report and the editor per frame (a burst spreads over
+     * frames; -Drayscribe.ui.eventsPerFrame overrides). 16 kept the FX thread's work per frame at
+     * ~15-23 ms and the longest stall at <= 50 ms in 11 of 12 drafts of the demo model (105 tokens,
+     * arriving within ~3 frames) against 7 of 15 with 64; 8 was worse (more frames, each with its
+     * fixed layout cost). The burst then takes ~7 frames (~0.1 s) to show: not visible.
+     */
+    static final int EVENTS_PER_FRAME = Integer.getInteger("rayscribe.ui.eventsPerFrame", 16);
     private final FrameBatcher<Event> batcher = new FrameBatcher<>(this::onBatch, EVENTS_PER_FRAME);
 
     private DraftHandle handle;
