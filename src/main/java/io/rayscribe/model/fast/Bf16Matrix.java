@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are bf16); a float32 checkpoint is rounded to nearest-even, an approximation with 8 significant
  * bits per weight. Decoding streams half the bytes of float32 per token.
  */
-final class Bf16Matrix extends Matrix {
+final class Bf16Matrix extends NarrowMatrix {
     private static final VectorSpecies<Float> S = Kernels.S;
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
@@ -52,22 +52,12 @@ final class Bf16Matrix extends Matrix {
         return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    @Override
-    void gemm(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
-        if (n >= 4) {
-            gemmWidened(x, xStride, n, out, outStride, outOff, r0, r1);
-            return;
-        }
-        for (int t = 0; t < n; t++) {
-            matvec(x, t * xStride, out, t * outStride + outOff, r0, r1);
-        }
-    }
-
     /**
      * Decode: one row at a time (one sequential stream of weights), eight loads in flight per step
      * into four accumulator chains.
      */
-    private void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
+    @Override
+    void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
         int bound8 = cols - cols % (8 * L);
         int bound = S.loopBound(cols);
         for (int r = r0; r < r1; r++) {
@@ -98,16 +88,11 @@ final class Bf16Matrix extends Matrix {
         }
     }
 
-    /** Prefill: widens a block of rows to float32 once, then multiplies all n input rows with it. */
-    private void gemmWidened(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
-        final int block = 16;
-        float[] rowsF = new float[block * cols];
-        for (int r = r0; r < r1; r += block) {
-            int nr = Math.min(block, r1 - r);
-            for (int i = 0; i < nr * cols; i++) {
-                rowsF[i] = toFloat(w[r * cols + i]);
-            }
-            Kernels.gemm(rowsF, cols, x, xStride, n, out, outStride, outOff + r, 0, nr);
+    @Override
+    void widenRow(int r, float[] dst, int off) {
+        int b = r * cols;
+        for (int c = 0; c < cols; c++) {
+            dst[off + c] = toFloat(w[b + c]);
         }
     }
 

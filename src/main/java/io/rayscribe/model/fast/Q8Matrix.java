@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bandwidth bound. This is an
  * approximation of the float32 model: activations stay float32, only weights are rounded.
  */
-final class Q8Matrix extends Matrix {
+final class Q8Matrix extends NarrowMatrix {
     static final int GROUP = 64;
     private static final VectorSpecies<Float> S = Kernels.S;
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
@@ -61,24 +61,14 @@ final class Q8Matrix extends Matrix {
         return (FloatVector) ByteVector.fromArray(BS, q, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
-    @Override
-    void gemm(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
-        if (n >= 4) {
-            gemmDequantized(x, xStride, n, out, outStride, outOff, r0, r1);
-            return;
-        }
-        for (int t = 0; t < n; t++) {
-            matvec(x, t * xStride, out, t * outStride + outOff, r0, r1);
-        }
-    }
-
     /**
      * Decode: out[outOff + r] = row r · x, one row at a time so the int8 weights are read as one
      * sequential stream, two accumulator chains per 64-wide group and one scale FMA per group.
      * Measured here: twice the tokens per CPU-second of interleaving four rows (which shares each
      * load of x but splits the weights into four streams).
      */
-    private void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
+    @Override
+    void matvec(float[] x, int xo, float[] out, int outOff, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int b = r * cols;
             int sb = r * groups;
@@ -113,23 +103,8 @@ final class Q8Matrix extends Matrix {
         return a.fma(FloatVector.broadcast(S, scale), t);
     }
 
-    /**
-     * Prefill: expands a block of rows to float32 once and multiplies all n input rows with it, so
-     * the int8 conversion is paid once per weight rather than once per weight and row.
-     */
-    private void gemmDequantized(float[] x, int xStride, int n, float[] out, int outStride, int outOff, int r0, int r1) {
-        final int block = 16;
-        float[] rowsF = new float[block * cols];
-        for (int r = r0; r < r1; r += block) {
-            int nr = Math.min(block, r1 - r);
-            for (int i = 0; i < nr; i++) {
-                dequantizeRow(r + i, rowsF, i * cols);
-            }
-            Kernels.gemm(rowsF, cols, x, xStride, n, out, outStride, outOff + r, 0, nr);
-        }
-    }
-
-    private void dequantizeRow(int r, float[] dst, int off) {
+    @Override
+    void widenRow(int r, float[] dst, int off) {
         int b = r * cols;
         for (int g = 0; g < groups; g++) {
             float scale = scales[r * groups + g];
