@@ -40,9 +40,7 @@ final class AttentionTargets {
             boolean[] inside = new boolean[regions.size()];
             boolean any = false;
             for (int p = 0; p < regions.size(); p++) {
-                float[] oneHot = new float[regions.size()];
-                oneHot[p] = 1f;
-                inside[p] = PointingGame.hit(oneHot, regions, t.box());
+                inside[p] = PointingGame.inside(regions.get(p), t.box());
                 any |= inside[p];
             }
             if (span[0] >= 0 && span[1] > span[0] && any) {

@@ -47,7 +47,11 @@ public final class PointingGame {
                 peak = i;
             }
         }
-        PromptRegion r = regions.get(peak);
+        return inside(regions.get(peak), box);
+    }
+
+    /** Whether the centre of prompt region r lies in {@code box} enlarged by the tolerance. */
+    public static boolean inside(PromptRegion r, double[] box) {
         double cx = (r.x0() + r.x1()) / 2;
         double cy = (r.y0() + r.y1()) / 2;
         return cx >= box[0] - TOLERANCE && cx <= box[2] + TOLERANCE && cy >= box[1] - TOLERANCE && cy <= box[3] + TOLERANCE;
