@@ -20,7 +20,7 @@ import java.util.List;
 public record BundleConfig(String name, String llmDir, VisionConfig encoder, String encoderWeights,
                            float[] mean, float[] std, String projectorType, String projectorWeights,
                            int promptRows, int promptCols, String promptPrefix, String promptInstruction,
-                           GenerationSettings generation) {
+                           GenerationSettings generation, boolean promptPositions) {
     public static final String FILE_NAME = "rayscribe-model.json";
     public static final String FORMAT = "rayscribe-model/1";
 
@@ -33,7 +33,14 @@ public record BundleConfig(String name, String llmDir, VisionConfig encoder, Str
     }
 
     public Projector.Config projectorConfig(int llmHidden) {
-        return new Projector.Config(projectorType, encoder.hiddenSize(), llmHidden, encoder.gridSize(), promptRows, promptCols);
+        return new Projector.Config(projectorType, encoder.hiddenSize(), llmHidden, encoder.gridSize(), promptRows, promptCols,
+                promptPositions);
+    }
+
+    /** The same bundle with a learned position per visual prompt ({@code projector.prompt_positions}). */
+    public BundleConfig withPromptPositions() {
+        return new BundleConfig(name, llmDir, encoder, encoderWeights, mean, std, projectorType, projectorWeights,
+                promptRows, promptCols, promptPrefix, promptInstruction, generation, true);
     }
 
     public static BundleConfig load(Path file) {
@@ -91,7 +98,7 @@ public record BundleConfig(String name, String llmDir, VisionConfig encoder, Str
         return new BundleConfig(r.str(o, "name", file.getParent().getFileName().toString()), r.str(o, "llm", "llm"), vc,
                 r.str(enc, "encoder.weights", "encoder.safetensors"), mean, std, r.str(proj, "projector.type", null),
                 r.str(proj, "projector.weights", "projector.safetensors"), rows, cols, r.str(prompt, "prompt.prefix", ""),
-                r.str(prompt, "prompt.instruction", ""), g);
+                r.str(prompt, "prompt.instruction", ""), g, r.boolOr(proj, "projector.prompt_positions", false));
     }
 
     public String toJson() {
@@ -122,6 +129,9 @@ public record BundleConfig(String name, String llmDir, VisionConfig encoder, Str
         proj.addProperty("type", projectorType);
         proj.addProperty("weights", projectorWeights);
         proj.add("prompt_grid", array(new float[] {promptRows, promptCols}));
+        if (promptPositions) {
+            proj.addProperty("prompt_positions", true);
+        }
         o.add("projector", proj);
         o.addProperty("num_visual_prompts", numVisualPrompts());
         JsonObject prompt = new JsonObject();

@@ -301,6 +301,33 @@ public final class ModelBundle implements AutoCloseable {
         writeConfig(abs, config);
     }
 
+    /**
+     * Gives the bundle in {@code dir} (edited in place) a learned position per visual prompt, starting
+     * from a 2-D sine-cosine code of amplitude 1 per channel (prompts of a trained projector have channel
+     * RMS of a few units, text-token embeddings well under one). No-op when it already has them.
+     */
+    public static void addPromptPositions(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        BundleConfig config = BundleConfig.load(abs.resolve(BundleConfig.FILE_NAME));
+        if (config.promptPositions()) {
+            return;
+        }
+        LlamaConfig llm = LlamaConfig.load(abs.resolve(config.llmDir()));
+        Projector.Config before = config.projectorConfig(llm.hiddenSize());
+        Path file = abs.resolve(config.projectorWeights());
+        Map<String, SafeTensorsWriter.Tensor> tensors = new java.util.LinkedHashMap<>();
+        try (SafeTensors w = openFile(file)) {
+            for (Map.Entry<String, long[]> e : before.expectedShapes().entrySet()) {
+                tensors.put(e.getKey(), new SafeTensorsWriter.Tensor(w.floats(e.getKey(), e.getValue()), e.getValue()));
+            }
+        }
+        float[] positions = Projector.sincosPositions(config.promptRows(), config.promptCols(), llm.hiddenSize(), 1f);
+        tensors.put(Projector.Config.POSITION,
+                new SafeTensorsWriter.Tensor(positions, new long[] {config.numVisualPrompts(), llm.hiddenSize()}));
+        SafeTensorsWriter.write(file, tensors, Map.of());
+        writeConfig(abs, config.withPromptPositions());
+    }
+
     static void writeConfig(Path dir, BundleConfig config) {
         Path file = dir.resolve(BundleConfig.FILE_NAME);
         try {
@@ -351,7 +378,7 @@ public final class ModelBundle implements AutoCloseable {
         Path abs = dir.toAbsolutePath().normalize();
         BundleConfig config = new BundleConfig(spec.name(), "llm", spec.encoder(), "encoder.safetensors", spec.mean(),
                 spec.std(), spec.projectorType(), "projector.safetensors", spec.promptRows(), spec.promptCols(),
-                spec.promptPrefix(), spec.promptInstruction(), spec.generation());
+                spec.promptPrefix(), spec.promptInstruction(), spec.generation(), false);
         Projector.Config pc = config.projectorConfig(spec.llm().hiddenSize());
         try (DjlLlama llm = DjlLlama.random(spec.llm(), seed, Device.cpu())) {
             llm.save(abs.resolve("llm"));

@@ -27,8 +27,8 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
     /** Shapes of a new model, or a bundle to start from. */
     public record Model(Path llm, Path startBundle, int imageSize, int patchSize, int encoderHidden, int encoderLayers,
                         int encoderHeads, int encoderIntermediate, String projectorType, int promptRows, int promptCols,
-                        float mean, float std, String promptPrefix, String promptInstruction, int maxNewTokens,
-                        String name) {
+                        boolean promptPositions, float mean, float std, String promptPrefix, String promptInstruction,
+                        int maxNewTokens, String name) {
     }
 
     /**
@@ -59,7 +59,7 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
             "preprocessing", "prompt", "max_new_tokens");
     private static final Set<String> ENCODER = Set.of("image_size", "patch_size", "hidden_size", "num_layers",
             "num_heads", "intermediate_size");
-    private static final Set<String> PROJECTOR = Set.of("type", "prompt_grid");
+    private static final Set<String> PROJECTOR = Set.of("type", "prompt_grid", "prompt_positions");
     private static final Set<String> PRE = Set.of("mean", "std");
     private static final Set<String> PROMPT = Set.of("prefix", "instruction");
     private static final Set<String> STAGE = Set.of("name", "type", "steps", "batch_size", "lr", "min_lr_ratio",
@@ -123,7 +123,8 @@ public record TrainConfig(Path file, long seed, Path output, Data data, Model mo
         if (!(std > 0)) {
             throw RayScribeException.forFile(file, "model.preprocessing.std must be positive");
         }
-        Model model = new Model(llm, start, imageSize, patch, hidden, layers, heads, inter, ptype, pg[0], pg[1], mean, std,
+        Model model = new Model(llm, start, imageSize, patch, hidden, layers, heads, inter, ptype, pg[0], pg[1],
+                r.bool(proj, "prompt_positions", "model.projector.", false), mean, std,
                 r.str(prompt, "prefix", "model.prompt.", "Chest X-ray:"),
                 r.str(prompt, "instruction", "model.prompt.", "Report:"),
                 r.intIn(m, "max_new_tokens", "model.", 200, 1, 4096),

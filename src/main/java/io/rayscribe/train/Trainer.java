@@ -169,6 +169,9 @@ public final class Trainer {
             }
         }
         Path start = resume ? ckpt : cfg.model().startBundle() != null ? cfg.model().startBundle() : createInitialBundle(out);
+        if (!resume && cfg.model().promptPositions()) {
+            start = withPromptPositions(start, out);
+        }
         long t0 = System.nanoTime();
         // libtorch's spinning worker threads cost far more than they give on a small, shared CPU.
         Engine.getEngine("PyTorch");   // loads the native library before the thread count is touched
@@ -194,6 +197,19 @@ public final class Trainer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The start bundle with a learned position per visual prompt ({@code model.projector.prompt_positions}):
+     * edited in place when it is this run's own initial bundle, otherwise a copy in {@code out/init}.
+     */
+    private static Path withPromptPositions(Path start, Path out) {
+        Path init = out.resolve("init").toAbsolutePath().normalize();
+        if (!start.toAbsolutePath().normalize().equals(init)) {
+            replaceDir(start, init, true);
+        }
+        ModelBundle.addPromptPositions(init);
+        return init;
     }
 
     /** A new bundle: random ViT and projector, the configured pretrained LLM copied in unchanged. */

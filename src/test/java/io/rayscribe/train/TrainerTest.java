@@ -117,6 +117,32 @@ class TrainerTest {
     }
 
     @Test
+    void promptPositionsStartFromTheSincosCodeAndAreLearned() throws Exception {
+        String stages = """
+                [
+                  {"name": "stage1", "type": "align", "steps": 4, "batch_size": 4, "lr": 0.01, "warmup_steps": 1}
+                ]""";
+        Path cfgFile = config(tmp.resolve("pos"), "out", stages, "");
+        Files.writeString(cfgFile, Files.readString(cfgFile).replace("\"prompt_grid\": [2, 2]}",
+                "\"prompt_grid\": [2, 2], \"prompt_positions\": true}"));
+        new Trainer(TrainConfig.load(cfgFile), new PrintStream(new ByteArrayOutputStream(), true), false).run();
+        Path out = tmp.resolve("pos/out");
+        float[] initial = io.rayscribe.model.vision.Projector.sincosPositions(2, 2, 64, 1f);
+        try (ModelBundle init = ModelBundle.load(out.resolve("init"));
+             ModelBundle trained = ModelBundle.load(out.resolve("final"))) {
+            String name = io.rayscribe.model.vision.Projector.Config.POSITION;
+            assertTrue(trained.config().promptPositions());
+            assertArrayEquals(initial, init.projector().parameters().get(name).toFloatArray(), 1e-6f);
+            float[] learned = trained.projector().parameters().get(name).toFloatArray();
+            double moved = 0;
+            for (int i = 0; i < learned.length; i++) {
+                moved = Math.max(moved, Math.abs(learned[i] - initial[i]));
+            }
+            assertTrue(moved > 1e-3, "stage 1 should train the prompt positions (max change " + moved + ")");
+        }
+    }
+
+    @Test
     void attentionSupervisionLowersTheAttentionLoss() throws Exception {
         String stages = """
                 [

@@ -112,6 +112,41 @@ class VisionTest {
     }
 
     @Test
+    void promptPositionsAreAddedPerPromptAndEncodeRowAndColumn() {
+        // Two prompts of a 1x2 grid, linear map w=[1, 1] b=0 of the pooled 1-d feature, plus a position each.
+        Projector.Config pc = new Projector.Config("linear", 1, 2, 2, 1, 2, true);
+        assertArrayEquals(new long[] {2, 2}, pc.expectedShapes().get(Projector.Config.POSITION));
+        try (NDManager m = manager()) {
+            Projector p = new Projector(pc, Map.of("projector.0.weight", m.create(new float[] {1, 1}, new Shape(2, 1)),
+                    "projector.0.bias", m.create(new float[] {0, 0}, new Shape(2)),
+                    Projector.Config.POSITION, m.create(new float[] {10, 20, 30, 40}, new Shape(2, 2))));
+            // Columns: left prompt pools features 1 and 3 (mean 2), right pools 2 and 4 (mean 3).
+            float[] out = p.forward(m.create(new float[] {1, 2, 3, 4}, new Shape(1, 4, 1))).toFloatArray();
+            assertArrayEquals(new float[] {12, 22, 33, 43}, out, 1e-6f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (NDManager m = manager()) {
+                new Projector(pc, Map.of("projector.0.weight", m.create(new float[] {1, 1}, new Shape(2, 1)),
+                        "projector.0.bias", m.create(new float[] {0, 0}, new Shape(2))));
+            }
+        });
+        // The initial code: rows in the first half of the channels, columns in the second; every prompt distinct.
+        float[] code = Projector.sincosPositions(2, 3, 8, 1f);
+        assertEquals(0f, code[0], 1e-6f);          // sin(row 0)
+        assertEquals(1f, code[1], 1e-6f);          // cos(row 0)
+        assertEquals((float) Math.sin(2), code[2 * 8 + 4], 1e-6f);   // prompt (0, 2): sin(col 2) at the column half
+        for (int a = 0; a < 6; a++) {
+            for (int b = a + 1; b < 6; b++) {
+                double d = 0;
+                for (int k = 0; k < 8; k++) {
+                    d += Math.abs(code[a * 8 + k] - code[b * 8 + k]);
+                }
+                assertTrue(d > 0.1, "prompts " + a + " and " + b + " share a position code");
+            }
+        }
+    }
+
+    @Test
     void preprocessingResizesReplicatesAndNormalises() {
         // 4x2 image: left half black, right half white; resized to 2x2 and replicated to 3 channels.
         byte[] grey = {0, 0, (byte) 255, (byte) 255, 0, 0, (byte) 255, (byte) 255};
