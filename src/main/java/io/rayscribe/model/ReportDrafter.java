@@ -1,6 +1,7 @@
 package io.rayscribe.model;
 
 import io.rayscribe.core.RayScribeException;
+import io.rayscribe.core.ThreadPriorities;
 import io.rayscribe.dicom.DisplayImage;
 
 import java.util.List;
@@ -37,7 +38,9 @@ public final class ReportDrafter implements AutoCloseable {
         this.bundle = bundle;
         this.choice = Decoders.choose(bundle);
         this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rayscribe-generation-" + bundle.name());
+            // Below the UI thread's priority: the decoder's helper threads and libtorch's threads, created
+            // from this one, inherit it.
+            Thread t = new Thread(ThreadPriorities.background(r), "rayscribe-generation-" + bundle.name());
             t.setDaemon(true);
             return t;
         });

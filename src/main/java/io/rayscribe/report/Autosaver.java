@@ -1,5 +1,7 @@
 package io.rayscribe.report;
 
+import io.rayscribe.core.ThreadPriorities;
+
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,7 +18,7 @@ public final class Autosaver implements AutoCloseable {
     private final long delayMillis;
     private final Consumer<Throwable> onError;
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "report-autosave");
+        Thread t = new Thread(ThreadPriorities.background(r), "report-autosave");
         t.setDaemon(true);
         return t;
     });

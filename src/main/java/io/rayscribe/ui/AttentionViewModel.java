@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.core.ThreadPriorities;
 import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.TokenAttention;
@@ -115,7 +116,7 @@ public final class AttentionViewModel {
     }
 
     private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "attention-map");
+        Thread t = new Thread(ThreadPriorities.background(r), "attention-map");
         t.setDaemon(true);
         t.setPriority(Thread.NORM_PRIORITY - 1);
         return t;

@@ -29,6 +29,10 @@ public final class UiBench {
     /** Watches the FX thread while active. */
     static final class StallProbe {
         private final AtomicLong maxLatency = new AtomicLong();
+        /** JVM uptime (ms) when the latest runnable ran: finds the stall in -Xlog:gc,safepoint:...:uptime logs. */
+        private volatile long maxLatencyAtUptimeMs;
+        private long gcCount0;
+        private long gcMillis0;
         private volatile boolean on;
         private long lastPulse;
         private long lastCpu;
@@ -56,6 +60,8 @@ public final class UiBench {
 
         void start() {
             maxLatency.set(0);
+            gcCount0 = gcCount();
+            gcMillis0 = gcMillis();
             on = true;
             FxDriver.run(() -> {
                 lastPulse = 0;
@@ -68,7 +74,13 @@ public final class UiBench {
             Thread t = new Thread(() -> {
                 while (on) {
                     long posted = System.nanoTime();
-                    Platform.runLater(() -> maxLatency.accumulateAndGet(System.nanoTime() - posted, Math::max));
+                    Platform.runLater(() -> {
+                        long late = System.nanoTime() - posted;
+                        if (late > maxLatency.get()) {
+                            maxLatency.set(late); // only the FX thread writes it
+                            maxLatencyAtUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+                        }
+                    });
                     FxDriver.sleep(2);
                 }
             }, "fx-stall-probe");
@@ -82,6 +94,10 @@ public final class UiBench {
             FxDriver.run(pulses::stop);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("max_fx_latency_ms", round(maxLatency.get() / 1e6));
+            m.put("max_fx_latency_at_jvm_uptime_ms", maxLatencyAtUptimeMs);
+            // Collector pauses in the window (on JDK 17 the G1 beans count pauses only): they stop the FX thread too.
+            m.put("gc_collections", gcCount() - gcCount0);
+            m.put("gc_time_ms", gcMillis() - gcMillis0);
             m.put("max_pulse_gap_ms", round(maxPulseGap / 1e6));
             m.put("max_fx_cpu_between_pulses_ms", round(maxCpuPerFrame / 1e6));
             List<Long> sorted = new ArrayList<>(pulseGaps);
@@ -90,6 +106,14 @@ public final class UiBench {
             m.put("pulses", sorted.size());
             return m;
         }
+    }
+
+    private static long gcCount() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionCount())).sum();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
     }
 
     /** The worst of every draft, the first after launch included (it is not a warm-up). */

@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.core.ThreadPriorities;
 import javafx.application.Platform;
 
 import java.util.concurrent.ExecutorService;
@@ -18,7 +19,7 @@ public final class UiTaskExecutor implements AutoCloseable {
     public UiTaskExecutor(int threads) {
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ui-worker-" + n.incrementAndGet());
+            Thread t = new Thread(ThreadPriorities.background(r), "ui-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             t.setPriority(Thread.NORM_PRIORITY - 1);
             return t;
