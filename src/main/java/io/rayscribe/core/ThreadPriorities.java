@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread runs {@code renice} on its own native thread id once, at thread start. Threads the worker
  * creates afterwards inherit its nice value (e.g. the decoder's helper threads).
  * <p>
- * Off with {@code -Drayscribe.niceWorkers=false}. Elsewhere than Linux, or without {@code renice},
- * nothing happens (reported once on stderr).
+ * Off with {@code -Drayscribe.niceWorkers=false}. Elsewhere than Linux nothing happens; on Linux without
+ * a working {@code renice} nothing happens either, and that is reported once on stderr.
  */
 public final class ThreadPriorities {
     /** The nice increment for background work: the UI thread (nice 0) then gets ~90 % of a shared core. */
@@ -57,8 +57,8 @@ public final class ThreadPriorities {
      * Sets the calling thread's nice value to the process's own nice value plus {@code niceIncrement}
      * (at most 19), unless it is already at least that (a thread inherits its creator's nice value:
      * a worker started by a worker must not be lowered twice). Returns the thread's nice value
-     * afterwards; empty where thread nice values cannot be read or set (then a one-line warning is
-     * printed once). Failures never throw: priority is an optimisation.
+     * afterwards; empty where thread nice values cannot be read (not Linux). If renice fails, a one-line
+     * warning is printed once. Failures never throw: priority is an optimisation.
      */
     public static OptionalInt lowerCurrentThread(int niceIncrement) {
         if (niceIncrement < 0) {
@@ -68,8 +68,7 @@ public final class ThreadPriorities {
         OptionalInt base = niceOf(Path.of("/proc/self/stat")); // the main thread's: the process's own
         OptionalInt tid = currentThreadId();
         if (before.isEmpty() || base.isEmpty() || tid.isEmpty()) {
-            warnOnce("thread nice values are not available here (no /proc/thread-self)");
-            return OptionalInt.empty();
+            return OptionalInt.empty(); // not Linux: no per-thread nice values; nothing to warn about
         }
         int target = Math.min(19, base.getAsInt() + niceIncrement);
         if (before.getAsInt() >= target) {
