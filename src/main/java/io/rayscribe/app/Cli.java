@@ -24,10 +24,10 @@ public final class Cli {
         COMMANDS.put("render", new String[] {"io.rayscribe.app.RenderCommand", "render FILE --out OUT.png [--frame N] [--window C,W]  render a frame to PNG"});
         COMMANDS.put("lm", new String[] {"io.rayscribe.app.LmCommand", "lm --model DIR (--prompt TEXT | --prompt-ids 1,2) [--max-new-tokens N] [--greedy | --temperature T --top-p P --seed S] [--stop-at-eos] [--json]"});
         COMMANDS.put("draft", new String[] {"io.rayscribe.app.DraftCommand", "draft [--model BUNDLE] STUDY_PATH [--max-new-tokens N] [--greedy] [--attention OUT.json]  stream a draft report"});
-        COMMANDS.put("phantom", new String[] {"io.rayscribe.app.PhantomCommand", "phantom --out DIR --count N --seed S  write synthetic chest radiograph studies"});
-        COMMANDS.put("train", new String[] {"io.rayscribe.app.TrainCommand", "train --config FILE  run the two-stage training protocol"});
-        COMMANDS.put("eval", new String[] {"io.rayscribe.app.EvalCommand", "eval --model BUNDLE --data DIR_OR_MANIFEST [--json]  report-generation metrics"});
-        COMMANDS.put("analyze", new String[] {"io.rayscribe.app.AnalyzeCommand", "analyze --model BUNDLE --data DIR [--out DIR]  soft-visual-prompt and attention analyses"});
+        COMMANDS.put("phantom", new String[] {"io.rayscribe.app.PhantomCommand", "phantom --out DIR --count N --seed S [--size PX] [--previews]  write synthetic chest radiograph studies"});
+        COMMANDS.put("train", new String[] {"io.rayscribe.app.TrainCommand", "train --config FILE [--resume]  run the two-stage training protocol"});
+        COMMANDS.put("eval", new String[] {"io.rayscribe.app.EvalCommand", "eval --model BUNDLE --data DIR_OR_MANIFEST [--json] [--limit N] [--layer L] [--head H] [--max-new-tokens N] [--predictions FILE.jsonl]  report-generation metrics"});
+        COMMANDS.put("analyze", new String[] {"io.rayscribe.app.AnalyzeCommand", "analyze --model BUNDLE --data DIR [--out DIR] [--limit N]  soft-visual-prompt and attention analyses"});
         COMMANDS.put("bench", new String[] {"io.rayscribe.app.BenchCommand", "bench (dicom PATH | llm --model DIR | draft --model BUNDLE STUDY | ui) [--json]  benchmarks"});
         COMMANDS.put("screenshots", new String[] {"io.rayscribe.app.ScreenshotsCommand", "screenshots [--out DIR]  render the main UI states to PNG"});
     }
