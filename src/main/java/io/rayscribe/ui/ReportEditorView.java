@@ -293,13 +293,16 @@ public final class ReportEditorView extends VBox {
     /** Brings the text areas in line with the report (new tokens appended, restored text) and restyles AI spans. */
     private void sync() {
         Report r = vm.report();
-        long ai = r == null ? 0 : r.aiSpans().size();
-        String banner = "AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
+        boolean streaming = draft.runningProperty().get();
+        // While the model streams, the banner keeps one text: a count changing with every batch re-wraps the
+        // banner and re-lays out the whole editor column in every frame of the draft.
+        long ai = r == null || streaming ? 0 : r.aiSpans().size();
+        String banner = streaming ? "AI DRAFT — being written by the model. Edit or accept it before signing."
+                : "AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
                 + " written by the model and not yet reviewed. Edit or accept them before signing.";
         if (!banner.equals(aiBannerText.getText())) {
             aiBannerText.setText(banner);
         }
-        boolean streaming = draft.runningProperty().get();
         for (Section s : Section.values()) {
             StyleClassedTextArea area = areas.get(s);
             String want = r == null ? "" : r.text(s);
