@@ -365,9 +365,29 @@ public final class ReportEditorView extends VBox {
             b.add(List.of(), len - pos);
         }
         StyleSpans<Collection<String>> want = b.create();
-        if (!want.equals(area.getStyleSpans(0, len))) {
+        if (!sameStyles(want, area.getStyleSpans(0, len))) {
             area.setStyleSpans(0, want);
         }
+    }
+
+    /**
+     * Same span lengths and the same style classes, whatever collection holds them: text streamed with
+     * {@code append(text, "ai-text")} carries its class in a different collection type than the spans built here,
+     * and plain {@code equals} then called every end of a draft a change (a needless restyle that rebuilt
+     * every paragraph of the editor).
+     */
+    static boolean sameStyles(StyleSpans<Collection<String>> a, StyleSpans<Collection<String>> b) {
+        if (a.getSpanCount() != b.getSpanCount()) {
+            return false;
+        }
+        for (int i = 0; i < a.getSpanCount(); i++) {
+            var x = a.getStyleSpan(i);
+            var y = b.getStyleSpan(i);
+            if (x.getLength() != y.getLength() || !java.util.Set.copyOf(x.getStyle()).equals(java.util.Set.copyOf(y.getStyle()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public StyleClassedTextArea area(Section s) {
