@@ -106,6 +106,7 @@ public final class MainWindow implements AutoCloseable {
         javafx.scene.control.ScrollPane editorScroll = new javafx.scene.control.ScrollPane(editor);
         editorScroll.setFitToWidth(true);
         editorScroll.setFitToHeight(true);
+        uncacheViewport(editorScroll);
         SplitPane split = new SplitPane(left, center, editorScroll);
         split.setDividerPositions(0.25, 0.65);
         SplitPane.setResizableWithParent(left, false);
@@ -120,6 +121,21 @@ public final class MainWindow implements AutoCloseable {
         viewer.windowProperty().addListener((o, a, w) -> {
             if (w != null && presets.getItems().contains(w) && presets.getValue() != w) {
                 presets.setValue(w);
+            }
+        });
+    }
+
+    /**
+     * A ScrollPane's skin caches its viewport as one bitmap. The editor changes in every frame of a streamed
+     * draft, so with software rendering the render thread redrew the whole editor column into that bitmap each
+     * frame (10-17 ms a frame, median, against 3-4 ms for the changed lines alone), and the UI thread's next
+     * frame waited for it.
+     */
+    private static void uncacheViewport(javafx.scene.control.ScrollPane pane) {
+        pane.skinProperty().addListener((o, a, skin) -> {
+            Node viewport = pane.lookup(".viewport");
+            if (viewport != null) {
+                viewport.setCache(false);
             }
         });
     }
