@@ -74,6 +74,9 @@ public final class AttentionPanelView extends VBox {
     }
 
     private static void fill(ComboBox<Integer> box, int n, int current) {
+        if (box.getItems().size() == n + 1) {
+            return; // already lists these: refilling re-creates the box's cells for nothing
+        }
         box.getItems().clear();
         box.getItems().add(-1);
         for (int i = 0; i < n; i++) {
@@ -99,6 +102,9 @@ public final class AttentionPanelView extends VBox {
         private final HBox row = new HBox(6, bar, text);
 
         PromptCell(ObjectProperty<PromptRegion> hovered) {
+            // No wider than the list (long lines end in an ellipsis): a row wider than the list brought a horizontal
+            // scroll bar in and out as the ranking changed, re-laying out the list and moving its rows.
+            setPrefWidth(0);
             bar.getStyleClass().add("prompt-bar");
             text.setStyle("-fx-font-family: 'Monospaced'; -fx-font-size: 11px;");
             row.setAlignment(Pos.CENTER_LEFT);

@@ -149,7 +149,9 @@ public final class ReportEditorView extends VBox {
         progress.visibleProperty().bind(draft.runningProperty());
         tokensLabel.setId("tokens-label");
         tokensLabel.getStyleClass().add("muted");
-        tokensLabel.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensProperty().get() == 0 ? ""
+        // Never empty: an empty label is a different height, and every change of it moved the whole editor column.
+        tokensLabel.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensProperty().get() == 0
+                        ? (draft.runningProperty().get() ? "Drafting…" : "No draft tokens yet")
                         : draft.tokensProperty().get() + " tokens · " + Format.fixed(draft.tokensPerSecondProperty().get(), 1) + " tok/s"
                         + (draft.runningProperty().get() || draft.lastStopReasonProperty().get().isEmpty() ? "" : " · " + draft.lastStopReasonProperty().get()),
                 draft.tokensProperty(), draft.tokensPerSecondProperty(), draft.runningProperty(), draft.lastStopReasonProperty()));
@@ -224,7 +226,9 @@ public final class ReportEditorView extends VBox {
         banner.setId("ai-banner");
         banner.setAlignment(Pos.CENTER_LEFT);
         banner.getStyleClass().add("ai-banner");
-        banner.visibleProperty().bind(vm.unreviewedAiProperty());
+        // Also while a draft runs: a regenerated draft starts by removing the old AI text, and hiding the banner for
+        // the moment until the first token moved everything below it twice per draft.
+        banner.visibleProperty().bind(vm.unreviewedAiProperty().or(draft.runningProperty()));
         banner.managedProperty().bind(banner.visibleProperty());
         return banner;
     }

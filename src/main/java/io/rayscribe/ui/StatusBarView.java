@@ -27,6 +27,10 @@ public final class StatusBarView extends HBox {
         speed.textProperty().bind(Bindings.createStringBinding(() -> draft.tokensPerSecondProperty().get() <= 0 ? "— tok/s"
                 : Format.fixed(draft.tokensPerSecondProperty().get(), 1) + " tok/s", draft.tokensPerSecondProperty()));
         memory.setId("status-memory");
+        // Fixed widths: these two change while a draft streams (and every second), and a width change moved the
+        // labels beside them in every frame.
+        fixedWidth(speed, 13);
+        fixedWidth(memory, 22);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         getChildren().addAll(message, spring, model, speed, memory);
@@ -34,6 +38,14 @@ public final class StatusBarView extends HBox {
         Timeline t = new Timeline(new KeyFrame(Duration.seconds(1), e -> updateMemory()));
         t.setCycleCount(Timeline.INDEFINITE);
         t.play();
+    }
+
+    /** A label as wide as {@code chars} digits, whatever its text. */
+    private static void fixedWidth(Label l, int chars) {
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        l.setMaxWidth(Region.USE_PREF_SIZE);
+        l.prefWidthProperty().bind(Bindings.createDoubleBinding(() -> chars * 0.62 * l.getFont().getSize() + 4, l.fontProperty()));
+        l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
     }
 
     private void updateMemory() {
