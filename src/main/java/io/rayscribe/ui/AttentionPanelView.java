@@ -16,6 +16,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
+import java.util.List;
+
 /**
  * Attention controls (on/off, opacity, layer/head, sink masking) and the visual prompts ranked by
  * their share of the selected tokens' attention; hovering a prompt outlines its region on the image.
@@ -134,6 +136,39 @@ public final class AttentionPanelView extends VBox {
             }
             setText(null);
         }
+    }
+
+    /**
+     * FX thread, before the first draft: the list creates and lays out its row cells for these prompts while
+     * transparent (one frame), then shows the real ranking again, and {@code then} runs. The first draft's
+     * attention refresh otherwise created them in a streamed frame. Skipped when the list already has rows.
+     */
+    void prepareRows(List<PromptRegion> regions, Runnable then) {
+        if (!list.getItems().isEmpty() || regions.isEmpty()) {
+            then.run();
+            return;
+        }
+        javafx.collections.ObservableList<AttentionViewModel.PromptShare> real = list.getItems();
+        List<AttentionViewModel.PromptShare> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            rows.add(new AttentionViewModel.PromptShare(i, 0, regions.get(i)));
+        }
+        list.setOpacity(0);
+        list.setItems(javafx.collections.FXCollections.observableArrayList(rows));
+        new javafx.animation.AnimationTimer() {
+            private int frames;
+
+            @Override
+            public void handle(long now) {
+                if (++frames < 2) {
+                    return; // the rows were laid out in the pulse after they were set
+                }
+                stop();
+                list.setItems(real);
+                list.setOpacity(1);
+                then.run();
+            }
+        }.start();
     }
 
     public ListView<AttentionViewModel.PromptShare> list() {

@@ -226,6 +226,17 @@ public final class AttentionViewModel {
         return a.equals(b);
     }
 
+    /**
+     * The model's attention shape, known from its practice draft at load: the layer and head lists are ready before
+     * the first draft (filling them when the first draft's attention arrived was first-time work in a draft frame).
+     */
+    public void knownShape(int layerCount, int headCount) {
+        if (layers.get() == 0 && heads.get() == 0) {
+            layers.set(layerCount);
+            heads.set(headCount);
+        }
+    }
+
     /** Selects generated tokens {from, toExclusive} (null = the whole draft), with a label for the panel. */
     public void select(int[] tokens, String label) {
         selectionText.set(tokens == null ? "Whole draft" : label);

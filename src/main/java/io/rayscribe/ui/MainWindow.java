@@ -191,19 +191,24 @@ public final class MainWindow implements AutoCloseable {
     public void loadModel(Path dir) {
         main.statusProperty().set("Loading model " + dir + " (load and warm-up) …");
         draft.modelStatusProperty().set("loading " + dir.getFileName() + " …");
+        int[][] shape = new int[1][];
         executor.execute(BackgroundTask.of("model", () -> {
                     DraftEngine e = ModelService.load(dir);
+                    shape[0] = UiWarmUp.practiceShape();
                     UiWarmUp.run(e.regions()); // the plain-Java side of a draft, pre-run off the FX thread
                     return e;
                 })
-                .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> {
+                .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> attentionPanel.prepareRows(e.regions(), () -> {
+                    if (shape[0] != null) {
+                        attention.knownShape(shape[0][0], shape[0][1]);
+                    }
                     DraftEngine old = draft.engineProperty().get();
                     draft.engineProperty().set(e);
                     if (old != null) {
                         old.close();
                     }
                     main.statusProperty().set("Model ready: " + e.modelName() + " on " + e.device());
-                }))
+                })))
                 .onFailure(e -> modelUnavailable(dir, e)));
     }
 

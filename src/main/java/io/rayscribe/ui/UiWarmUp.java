@@ -34,6 +34,8 @@ import java.util.List;
  */
 final class UiWarmUp {
     private static volatile boolean done;
+    /** {layers, heads} of the latest practice draft's attention (null before one captured attention). */
+    private static volatile int[] practiceShape;
 
     private UiWarmUp() {
     }
@@ -43,6 +45,7 @@ final class UiWarmUp {
         if (attention.isEmpty() || attention.get(0) == null) {
             return;
         }
+        practiceShape = new int[] {attention.get(0).layers(), attention.get(0).heads()};
         int n = attention.get(0).numPrompts();
         int side = (int) Math.round(Math.sqrt(n));
         int rows = side * side == n ? side : 1;
@@ -91,6 +94,11 @@ final class UiWarmUp {
         for (int i = 0; i < regions.size(); i++) {
             new AttentionViewModel.PromptShare(i, values[i], regions.get(i)).label();
         }
+    }
+
+    /** The attention shape {layers, heads} the latest loaded model's practice draft captured, or null. */
+    static int[] practiceShape() {
+        return practiceShape;
     }
 
     private static boolean rehearsed;
