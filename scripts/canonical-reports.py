@@ -8,8 +8,8 @@ decoded greedily that variation makes the most frequent sentence ("No pneumothor
 position, so rare findings (devices, nodules, masses) were never written. With a canonical report the
 only uncertainty left in the text is what the image shows.
 
-usage: canonical-reports.py PHANTOM_DIR OUT.jsonl   (image and ground_truth paths are written
-relative to OUT's folder, as the trainer expects)
+usage: canonical-reports.py PHANTOM_DIR [PHANTOM_DIR...] OUT.jsonl   (rows of the folders in the order
+given; image and ground_truth paths are written relative to OUT's folder, as the trainer expects)
 """
 import json
 import os
@@ -67,20 +67,24 @@ def report(findings):
     return "FINDINGS: " + " ".join(body) + "\nIMPRESSION: " + (" ".join(imp) if imp else "No acute cardiopulmonary abnormality.")
 
 
-def main(src, out):
-    rel = os.path.relpath(os.path.abspath(src), os.path.dirname(os.path.abspath(out)))
+def main(sources, out):
     n = 0
-    with open(os.path.join(src, "manifest.jsonl")) as fin, open(out, "w") as fout:
-        for line in fin:
-            row = json.loads(line)
-            with open(os.path.join(src, row["ground_truth"])) as g:
-                gt = json.load(g)
-            fout.write(json.dumps({"id": row["id"], "image": os.path.join(rel, row["image"]),
-                                   "report": report(gt["findings"]),
-                                   "ground_truth": os.path.join(rel, row["ground_truth"])}) + "\n")
-            n += 1
+    with open(out, "w") as fout:
+        for src in sources:
+            rel = os.path.relpath(os.path.abspath(src), os.path.dirname(os.path.abspath(out)))
+            with open(os.path.join(src, "manifest.jsonl")) as fin:
+                for line in fin:
+                    row = json.loads(line)
+                    with open(os.path.join(src, row["ground_truth"])) as g:
+                        gt = json.load(g)
+                    fout.write(json.dumps({"id": row["id"], "image": os.path.join(rel, row["image"]),
+                                           "report": report(gt["findings"]),
+                                           "ground_truth": os.path.join(rel, row["ground_truth"])}) + "\n")
+                    n += 1
     print("%d rows -> %s" % (n, out))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) < 3:
+        sys.exit("usage: canonical-reports.py PHANTOM_DIR [PHANTOM_DIR...] OUT.jsonl")
+    main(sys.argv[1:-1], sys.argv[-1])

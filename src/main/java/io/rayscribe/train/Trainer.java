@@ -1076,7 +1076,10 @@ public final class Trainer {
         }
     }
 
-    /** Copies {@code src} to {@code dst} (replacing it), leaving out trainer-only files when {@code bundleOnly}. */
+    /**
+     * Copies {@code src} to {@code dst} (replacing it), leaving out trainer-only files when {@code bundleOnly}
+     * (trainer state, optimiser moments, LoRA factors, the stage-0 classification head: none is part of a bundle).
+     */
     static void replaceDir(Path src, Path dst, boolean bundleOnly) {
         try {
             Path tmp = dst.resolveSibling(dst.getFileName() + ".tmp");
@@ -1085,7 +1088,8 @@ public final class Trainer {
                 for (Path p : (Iterable<Path>) walk::iterator) {
                     Path rel = src.relativize(p);
                     String name = p.getFileName().toString();
-                    if (bundleOnly && (name.equals(STATE_FILE) || name.equals(OPTIMIZER_FILE) || name.equals(LORA_FILE))) {
+                    if (bundleOnly && (name.equals(STATE_FILE) || name.equals(OPTIMIZER_FILE) || name.equals(LORA_FILE)
+                            || name.equals(HEAD_FILE))) {
                         continue;
                     }
                     Path target = tmp.resolve(rel.toString());
