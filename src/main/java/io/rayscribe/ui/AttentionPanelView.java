@@ -1,8 +1,11 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.model.PromptRegion;
+import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -16,6 +19,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -148,14 +152,14 @@ public final class AttentionPanelView extends VBox {
             then.run();
             return;
         }
-        javafx.collections.ObservableList<AttentionViewModel.PromptShare> real = list.getItems();
-        List<AttentionViewModel.PromptShare> rows = new java.util.ArrayList<>();
+        ObservableList<AttentionViewModel.PromptShare> real = list.getItems();
+        List<AttentionViewModel.PromptShare> rows = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
             rows.add(new AttentionViewModel.PromptShare(i, 0, regions.get(i)));
         }
         list.setOpacity(0);
-        list.setItems(javafx.collections.FXCollections.observableArrayList(rows));
-        new javafx.animation.AnimationTimer() {
+        list.setItems(FXCollections.observableArrayList(rows));
+        new AnimationTimer() {
             private int frames;
 
             @Override
