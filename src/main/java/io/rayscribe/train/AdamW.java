@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.rayscribe.model.djl.GradMode;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +22,7 @@ public final class AdamW implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private final List<String> nonFinite = new ArrayList<>();
     private long t;
 
     public AdamW(NDManager parent, double beta1, double beta2, double eps) {
@@ -44,9 +47,14 @@ public final class AdamW implements AutoCloseable {
         boolean grad = GradMode.disable();
         try (NDManager s = manager.newSubManager()) {
             double sq = 0;
-            for (NDArray g : grads.values()) {
-                own(g, s);   // the gradients are consumed: closed with this step's temporaries
-                sq += g.square().sum().getFloat();
+            nonFinite.clear();
+            for (Map.Entry<String, NDArray> e : grads.entrySet()) {
+                NDArray g = own(e.getValue(), s);   // the gradients are consumed: closed with this step's temporaries
+                double part = g.square().sum().getFloat();
+                if (!Double.isFinite(part)) {
+                    nonFinite.add(e.getKey());
+                }
+                sq += part;
             }
             double norm = Math.sqrt(sq);
             double scale = clip > 0 && norm > clip ? clip / norm : 1.0;
@@ -75,6 +83,11 @@ public final class AdamW implements AutoCloseable {
         } finally {
             GradMode.restore(grad);
         }
+    }
+
+    /** The parameters whose gradient was not finite in the last step (empty when the step was applied). */
+    public List<String> lastNonFinite() {
+        return List.copyOf(nonFinite);
     }
 
     private NDArray zeros(NDArray like) {

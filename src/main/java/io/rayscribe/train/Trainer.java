@@ -444,9 +444,11 @@ public final class Trainer {
                     if (!Double.isFinite(o.loss()) || !Double.isFinite(norm)) {
                         // AdamW skipped the update; a run of such steps means the weights are gone.
                         skippedSteps++;
-                        log.printf(Locale.ROOT, "train: stage '%s' step %d: non-finite loss/gradient (loss %s, gradient norm %s%s),"
+                        List<String> bad = opt.lastNonFinite();
+                        log.printf(Locale.ROOT, "train: stage '%s' step %d: non-finite loss/gradient (loss %s, gradient norm %s%s%s),"
                                         + " update skipped%n", st.name(), step, o.loss(), norm,
-                                st.attentionWeight() > 0 ? ", attention loss " + lastAttentionLoss : "");
+                                st.attentionWeight() > 0 ? ", attention loss " + lastAttentionLoss : "",
+                                bad.isEmpty() ? "" : ", in " + String.join(" ", bad));
                         if (++nonFinite >= 5) {
                             throw new RayScribeException("train: stage '" + st.name() + "' step " + step
                                     + ": the loss or gradient stayed non-finite (lower 'lr' or 'grad_clip'); last checkpoint kept");
