@@ -19,6 +19,24 @@ class MatrixTest {
     }
 
     /** Plain double-precision reference of out[t][r] = W[r] · x[t]. */
+    /**
+     * {@code m}'s GEMM of random inputs with n rows (each n of {@code ns}), computed in two row ranges split at
+     * {@code split}, equals the double-precision product with {@code effective}, the weights {@code m} holds.
+     */
+    private static void assertGemmMatches(Matrix m, float[] effective, int rows, int cols, int[] ns, int split,
+                                          long seedBase, double tolerance) {
+        for (int n : ns) {
+            float[] x = random(n * cols, seedBase + n);
+            double[] ref = reference(effective, rows, cols, x, cols, n);
+            float[] out = new float[n * rows];
+            m.gemm(x, cols, n, out, rows, 0, 0, split);
+            m.gemm(x, cols, n, out, rows, 0, split, rows);
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(ref[i], out[i], tolerance, "n=" + n + " i=" + i);
+            }
+        }
+    }
+
     private static double[] reference(float[] w, int rows, int cols, float[] x, int xStride, int n) {
         double[] out = new double[n * rows];
         for (int t = 0; t < n; t++) {
@@ -75,16 +93,8 @@ class MatrixTest {
             }
         }
         assertTrue(q.scales[groups] < 1f / 100, "the outlier's group is row 0 only");
-        for (int n : new int[] {1, 2, 5}) { // n >= 4 takes the dequantize-then-GEMM prefill path
-            float[] x = random(n * cols, 10 + n);
-            double[] ref = reference(deq, rows, cols, x, cols, n);
-            float[] out = new float[n * rows];
-            q.gemm(x, cols, n, out, rows, 0, 0, 8);
-            q.gemm(x, cols, n, out, rows, 0, 8, rows);
-            for (int i = 0; i < out.length; i++) {
-                assertEquals(ref[i], out[i], 1e-3, "n=" + n + " i=" + i);
-            }
-        }
+        // n >= 4 takes the dequantize-then-GEMM prefill path
+        assertGemmMatches(q, deq, rows, cols, new int[] {1, 2, 5}, 8, 10, 1e-3);
         assertEquals(rows * cols + 4L * rows * groups, q.bytes());
     }
 
@@ -106,16 +116,8 @@ class MatrixTest {
             assertTrue(Math.abs(rounded[i] - w[i]) <= Math.abs(w[i]) / 256, "element " + i);
             assertEquals(m.w[i], Bf16Matrix.toBf16(rounded[i]), "bf16 values round to themselves");
         }
-        for (int n : new int[] {1, 3, 6}) { // n >= 4 widens a block of rows, then the float32 GEMM
-            float[] x = random(n * cols, 20 + n);
-            double[] ref = reference(rounded, rows, cols, x, cols, n);
-            float[] out = new float[n * rows];
-            m.gemm(x, cols, n, out, rows, 0, 0, 4);
-            m.gemm(x, cols, n, out, rows, 0, 4, rows);
-            for (int i = 0; i < out.length; i++) {
-                assertEquals(ref[i], out[i], 1e-4, "n=" + n + " i=" + i);
-            }
-        }
+        // n >= 4 widens a block of rows, then the float32 GEMM
+        assertGemmMatches(m, rounded, rows, cols, new int[] {1, 3, 6}, 4, 20, 1e-4);
         assertEquals(2L * rows * cols, m.bytes());
     }
 
