@@ -19,6 +19,7 @@ import io.rayscribe.model.LlamaConfig;
 import io.rayscribe.model.ModelBundle;
 import io.rayscribe.model.djl.DjlLlama;
 import io.rayscribe.model.djl.GradMode;
+import io.rayscribe.model.djl.GraphScalars;
 import io.rayscribe.model.vision.VisionConfig;
 import io.rayscribe.model.weights.SafeTensors;
 import io.rayscribe.model.weights.SafeTensorsWriter;
@@ -701,14 +702,14 @@ public final class Trainer {
                     NDArray logits = bundle.llm().forward(input, null, attention);
                     NDArray sl = logits.get(new NDIndex(":, " + (promptLength - 1) + ":" + (promptLength - 1 + r) + ", :"));
                     NDArray picked = sl.logSoftmax(-1).gather(tgt, -1).reshape(b, r);
-                    NDArray l = picked.mul(msk).sum().neg().div((float) count);
+                    NDArray l = GraphScalars.dividedBy(picked.mul(msk).sum().neg(), count);
                     loss = l.getFloat();
                     NDArray att = attention != null ? attentionLoss(m, attention, batch) : null;
                     if (att != null) {
                         lastAttentionLoss = att.getFloat();
                         attentionLossEma = 0.9 * (Double.isNaN(attentionLossEma) ? att.getFloat() : attentionLossEma)
                                 + 0.1 * att.getFloat();
-                        l = l.add(att.mul((float) st.attentionWeight()));
+                        l = l.add(GraphScalars.times(att, (float) st.attentionWeight()));
                     }
                     gc.backward(l);
                 }

@@ -56,7 +56,8 @@ public final class DjlLlama implements AutoCloseable {
     private final NDArray cos;
     private final NDArray sinSigned;
     private final NDArray eps;
-    private final float attnScale;
+    /** 1/sqrt(head dim) as a tensor owned by the model: see {@link GraphScalars} for why not a float. */
+    private final NDArray attnScale;
     private final DataType dtype;
 
     private record Layer(NDArray inNorm, NDArray wq, NDArray wk, NDArray wv, NDArray wo, NDArray postNorm,
@@ -84,7 +85,7 @@ public final class DjlLlama implements AutoCloseable {
         this.cos = rope[0];
         this.sinSigned = rope[1];
         this.eps = manager.create((float) dims.rmsNormEps());
-        this.attnScale = (float) (1.0 / Math.sqrt(dims.headDim()));
+        this.attnScale = manager.create((float) (1.0 / Math.sqrt(dims.headDim())));
     }
 
     /**

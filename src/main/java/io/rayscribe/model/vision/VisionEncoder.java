@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.rayscribe.model.djl.GraphScalars;
 
 import java.util.Collections;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class VisionEncoder {
         NDArray q = linear(h, n[1]).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray k = linear(h, n[2]).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
         NDArray v = linear(h, n[3]).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-        NDArray probs = q.mul((float) (1.0 / Math.sqrt(hd))).matMul(k).softmax(-1);
+        NDArray probs = GraphScalars.times(q, (float) (1.0 / Math.sqrt(hd))).matMul(k).softmax(-1);
         NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hiddenSize());
         x = x.add(linear(ctx, n[4]));
         NDArray h2 = layerNorm(x, n[5]);
@@ -88,8 +89,9 @@ public final class VisionEncoder {
 
     private NDArray activation(NDArray x) {
         return switch (config.hiddenAct()) {
-            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
-            case "gelu_pytorch_tanh" -> x.mul(0.5f).mul(x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI)).tanh().add(1f));
+            case "quick_gelu" -> x.mul(Activation.sigmoid(GraphScalars.times(x, 1.702f)));
+            case "gelu_pytorch_tanh" -> GraphScalars.times(x, 0.5f).mul(GraphScalars.times(
+                    x.add(GraphScalars.times(x.mul(x).mul(x), 0.044715f)), (float) Math.sqrt(2 / Math.PI)).tanh().add(1f));
             default -> Activation.gelu(x);
         };
     }
