@@ -2,6 +2,7 @@ package io.rayscribe.app;
 
 import io.rayscribe.core.Args;
 import io.rayscribe.ui.RayScribeApp;
+import io.rayscribe.ui.RenderDefaults;
 import javafx.application.Application;
 
 import java.io.PrintStream;
@@ -25,6 +26,7 @@ public final class GuiCommand implements Command {
         Path model = a.flag("no-model") ? null : a.has("model") ? Path.of(a.get("model")) : home.resolve("assets/models/demo");
         RayScribeApp.configure(new RayScribeApp.Options(paths, model, !a.flag("light")));
         io.rayscribe.ui.StudyPreloader.start(paths.stream().filter(java.nio.file.Files::exists).toList());
+        RenderDefaults.apply();
         Application.launch(RayScribeApp.class);
         return 0;
     }

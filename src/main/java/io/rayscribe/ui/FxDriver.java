@@ -27,6 +27,7 @@ public final class FxDriver {
 
     /** Starts JavaFX; {@code headless} selects Monocle's headless screen (no display needed). */
     public static void start(boolean headless, int screenWidth, int screenHeight) {
+        RenderDefaults.apply();
         if (headless) {
             System.setProperty("glass.platform", "Monocle");
             System.setProperty("monocle.platform", "Headless");
