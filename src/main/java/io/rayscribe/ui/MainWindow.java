@@ -115,7 +115,7 @@ public final class MainWindow implements AutoCloseable {
         var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
         scene = new Scene(root, Math.min(1500, screen.getWidth()), Math.min(920, screen.getHeight()));
         scene.getStylesheets().add(ThemeManager.APP_CSS);
-        RepaintGuard.install(scene, root);
+        RepaintGuard.install(scene);
         shortcuts.install(scene);
         installDragAndDrop(root);
         viewer.frameProperty().addListener((o, a, f) -> presets.getItems().setAll(viewer.presets()));

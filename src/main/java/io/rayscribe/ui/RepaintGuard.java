@@ -2,9 +2,6 @@ package io.rayscribe.ui;
 
 import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.layout.Pane;
-import javafx.scene.paint.Color;
-import javafx.scene.shape.Rectangle;
 
 import java.lang.reflect.Field;
 import java.util.Collection;
@@ -13,30 +10,28 @@ import java.util.Collection;
  * Keeps JavaFX from repainting the whole window when nothing changed.
  *
  * <p>Virtualised controls (the report editor's paragraphs, the prompt list, the study tree) create and
- * re-index their cells during the layout pass, and that invalidates CSS. JavaFX then marks the scene root
- * dirty at the end of the pulse. In the next pulse the CSS pass finds nothing to change, but the root is
- * still queued for synchronisation. The frame is rendered with an empty dirty-region list, and the
- * renderer takes an empty list to mean "paint everything". With software rendering that whole-window repaint
- * took 40-190 ms after each streamed attention update, and the next frame waited for it
+ * re-index their cells during the layout pass, and that invalidates CSS. JavaFX then queues the scene root
+ * for synchronisation at the end of the pulse. In the next pulse the CSS pass finds nothing to change, but
+ * the root is still queued, so the pulse copies nothing to the render graph and asks for a frame anyway.
+ * That frame has an empty dirty-region list, which the renderer takes to mean "paint everything". With
+ * software rendering that took 40-190 ms after each streamed attention update. The UI thread also waited
+ * for the previous frame to finish before the copy, and that wait was itself a stall
  * ({@code docs/performance.md}).
  *
- * <p>After each layout pass this guard looks (read-only, by reflection: JavaFX has no public API for it) at
- * the scene's queue of nodes to synchronise. When nothing in it carries a change, it changes the fill of a
- * one-pixel transparent rectangle instead, so the renderer repaints that pixel rather than the window. If a
- * future JavaFX renames those fields, the guard switches itself off and the window paints as JavaFX does.
+ * <p>After each layout pass this guard looks at the scene's synchronisation queue (by reflection: JavaFX has
+ * no API for it). When nodes are queued but none of them, nor the scene, carries a change, it empties the
+ * queue. That is exactly what the synchronisation would have done to those nodes. The pulse then ends
+ * without a frame, as pulses with nothing queued do. If a future JavaFX renames those fields, the guard
+ * switches itself off and the window paints as JavaFX does.
  */
 final class RepaintGuard {
-    private static final Color FILL_A = Color.TRANSPARENT;
-    private static final Color FILL_B = Color.rgb(255, 255, 255, 0);
-
     private final Scene scene;
-    private final Rectangle pixel = new Rectangle(0, 0, 1, 1);
     private final Field queuedNodes;
     private final Field queuedCount;
     private final Field nodeChanges;
     private final Field sceneChanges;
     private final Runnable listener = this::afterLayout;
-    private long nudges;
+    private long skipped;
 
     private RepaintGuard(Scene scene, Field queuedNodes, Field queuedCount, Field nodeChanges, Field sceneChanges) {
         this.scene = scene;
@@ -44,19 +39,14 @@ final class RepaintGuard {
         this.queuedCount = queuedCount;
         this.nodeChanges = nodeChanges;
         this.sceneChanges = sceneChanges;
-        pixel.setFill(FILL_A);
-        pixel.setManaged(false);
-        pixel.setMouseTransparent(true);
-        pixel.setFocusTraversable(false);
-        pixel.getStyleClass().add("repaint-guard");
     }
 
     /**
-     * Installs the guard on {@code scene}; its one-pixel rectangle goes into {@code host} (top-left corner).
-     * Returns null, and changes nothing, where this JavaFX does not expose the fields it reads or where
-     * {@code -Drayscribe.ui.repaintGuard=false} turns the guard off (to measure what it saves).
+     * Installs the guard on {@code scene}. Returns null, and changes nothing, where this JavaFX does not
+     * expose the fields it reads or where {@code -Drayscribe.ui.repaintGuard=false} turns the guard off
+     * (to measure what it saves).
      */
-    static RepaintGuard install(Scene scene, Pane host) {
+    static RepaintGuard install(Scene scene) {
         if (!Boolean.parseBoolean(System.getProperty("rayscribe.ui.repaintGuard", "true"))) {
             return null;
         }
@@ -68,7 +58,6 @@ final class RepaintGuard {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
-        host.getChildren().add(guard.pixel);
         scene.addPostLayoutPulseListener(guard.listener);
         return guard;
     }
@@ -79,16 +68,18 @@ final class RepaintGuard {
         return f;
     }
 
-    /** How many frames repainted one pixel instead of the whole window. */
-    long nudges() {
-        return nudges;
+    /** How many pulses ended without a frame because their queue carried no change. */
+    long skippedRepaints() {
+        return skipped;
     }
 
     private void afterLayout() {
         try {
             if (queueHoldsNoChange()) {
-                pixel.setFill(pixel.getFill() == FILL_A ? FILL_B : FILL_A);
-                nudges++;
+                Node[] queued = (Node[]) queuedNodes.get(scene);
+                java.util.Arrays.fill(queued, 0, queuedCount.getInt(scene), null);
+                queuedCount.setInt(scene, 0);
+                skipped++;
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             scene.removePostLayoutPulseListener(listener);

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /**
  * The guard against whole-window repaints, on the real pulse (Monocle): a control that invalidates CSS
  * during layout (as virtual flows do with their cells) leaves the next pulse with nothing to change but
- * the scene root queued, which JavaFX would render as a whole-window repaint; the guard turns that pulse
- * into a one-pixel change, and leaves pulses with real changes alone.
+ * the scene root queued, which JavaFX would render as a whole-window repaint; the guard drops that empty
+ * synchronisation, so the pulse ends without a frame, and leaves pulses with real changes alone.
  */
 @ExtendWith(ApplicationExtension.class)
 class RepaintGuardTest {
@@ -36,6 +36,7 @@ class RepaintGuardTest {
             ".flipper .label:flipped { -fx-opacity: 1; }".getBytes(StandardCharsets.UTF_8));
 
     private final AtomicInteger pulses = new AtomicInteger();
+    private final AtomicInteger emptySyncs = new AtomicInteger();
     private Flipper flipper;
     private Label plain;
     private RepaintGuard guard;
@@ -65,26 +66,37 @@ class RepaintGuardTest {
         VBox root = new VBox(flipper, plain);
         Scene scene = new Scene(root, 200, 120);
         scene.getStylesheets().add(CSS);
-        guard = RepaintGuard.install(scene, root);
-        scene.addPostLayoutPulseListener(pulses::incrementAndGet);
+        guard = RepaintGuard.install(scene);
+        // runs after the guard's listener: no pulse may go on to synchronise a queue without changes
+        scene.addPostLayoutPulseListener(() -> {
+            pulses.incrementAndGet();
+            try {
+                if (guard.queueHoldsNoChange()) {
+                    emptySyncs.incrementAndGet();
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         stage.setScene(scene);
         stage.show();
     }
 
     @Test
-    void aPulseWithNothingToChangeRepaintsOnePixelAndRealChangesAreLeftAlone() throws Exception {
+    void aPulseWithNothingToChangeEndsWithoutAFrameAndRealChangesAreLeftAlone() throws Exception {
         assertNotNull(guard, "this JavaFX exposes the scene's synchronisation queue");
         settle();
 
-        long before = onFx(guard::nudges);
+        long before = onFx(guard::skippedRepaints);
         fx(flipper::requestLayout);
-        waitFor(5, "the pulse after a layout-time CSS invalidation", () -> guard.nudges() > before);
+        waitFor(5, "the pulse after a layout-time CSS invalidation", () -> guard.skippedRepaints() > before);
 
         settle();
-        long afterFlip = onFx(guard::nudges);
+        long afterFlip = onFx(guard::skippedRepaints);
         fx(() -> plain.setText("changed"));
         awaitPulses(2);
-        assertEquals(afterFlip, onFx(guard::nudges), "a pulse that changes a label is not nudged");
+        assertEquals(afterFlip, onFx(guard::skippedRepaints), "a pulse that changes a label is not dropped");
+        assertEquals(0, emptySyncs.get(), "no pulse went on to synchronise a queue without changes");
     }
 
     /** Lets queued work finish: two more pulses. */
