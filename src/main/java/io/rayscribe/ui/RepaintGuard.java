@@ -4,6 +4,7 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -77,7 +78,7 @@ final class RepaintGuard {
         try {
             if (queueHoldsNoChange()) {
                 Node[] queued = (Node[]) queuedNodes.get(scene);
-                java.util.Arrays.fill(queued, 0, queuedCount.getInt(scene), null);
+                Arrays.fill(queued, 0, queuedCount.getInt(scene), null);
                 queuedCount.setInt(scene, 0);
                 skipped++;
             }

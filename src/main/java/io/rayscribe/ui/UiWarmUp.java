@@ -26,7 +26,6 @@ import javafx.scene.transform.Scale;
 import org.fxmisc.richtext.StyleClassedTextArea;
 
 import java.nio.IntBuffer;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
