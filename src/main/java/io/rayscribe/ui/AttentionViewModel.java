@@ -205,17 +205,15 @@ public final class AttentionViewModel {
 
     /** FX thread. */
     private void apply(Result r) {
-        if (r.map() != null) {
-            // Only a result with attention tells the model's shape: a new draft's empty start keeps the layer and
-            // head lists (refilling both combo boxes at every draft's start and first map cost 2-5 ms of UI time each).
-            layers.set(r.layers());
-            heads.set(r.heads());
-        }
         if (r.map() == null) {
             heatmap.set(null);
             ranked.clear();
             return;
         }
+        // Only a result with attention tells the model's shape: a new draft's empty start keeps the layer and
+        // head lists (refilling both combo boxes at every draft's start and first map cost 2-5 ms of UI time each).
+        layers.set(r.layers());
+        heads.set(r.heads());
         if (!sameShares(ranked, r.shares())) {
             ranked.setAll(r.shares());
         }

@@ -34,6 +34,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -387,7 +388,7 @@ public final class ReportEditorView extends VBox {
         for (int i = 0; i < a.getSpanCount(); i++) {
             var x = a.getStyleSpan(i);
             var y = b.getStyleSpan(i);
-            if (x.getLength() != y.getLength() || !java.util.Set.copyOf(x.getStyle()).equals(java.util.Set.copyOf(y.getStyle()))) {
+            if (x.getLength() != y.getLength() || !Set.copyOf(x.getStyle()).equals(Set.copyOf(y.getStyle()))) {
                 return false;
             }
         }

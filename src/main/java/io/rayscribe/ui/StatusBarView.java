@@ -3,6 +3,7 @@ package io.rayscribe.ui;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -45,7 +46,7 @@ public final class StatusBarView extends HBox {
         l.setMinWidth(Region.USE_PREF_SIZE);
         l.setMaxWidth(Region.USE_PREF_SIZE);
         l.prefWidthProperty().bind(Bindings.createDoubleBinding(() -> chars * 0.62 * l.getFont().getSize() + 4, l.fontProperty()));
-        l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+        l.setAlignment(Pos.CENTER_RIGHT);
     }
 
     private void updateMemory() {

@@ -19,13 +19,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.Group;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelBuffer;
-import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.transform.Scale;
 import org.fxmisc.richtext.StyleClassedTextArea;
 
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,10 +50,9 @@ final class UiWarmUp {
             return;
         }
         practiceShape = new int[] {attention.get(0).layers(), attention.get(0).heads()};
-        int n = attention.get(0).numPrompts();
-        int side = (int) Math.round(Math.sqrt(n));
-        int rows = side * side == n ? side : 1;
-        int cols = side * side == n ? side : n;
+        int[] grid = grid(attention.get(0).numPrompts());
+        int rows = grid[0];
+        int cols = grid[1];
         for (int to = 1; to <= attention.size(); to += Math.max(1, attention.size() / 4)) {
             float[] map = AttentionMaps.heatmap(attention, 0, to, -1, -1, true, false, rows, cols);
             new Heatmap(map, rows, cols).overlayPixels();
@@ -90,17 +86,29 @@ final class UiWarmUp {
             Report.fromJson(scratch.toJson());
             Format.fixed(123.456 + round, 1);
         }
-        int n = Math.max(1, regions.size());
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (i % 7) / 7f;
-        }
-        int side = (int) Math.round(Math.sqrt(n));
-        Heatmap h = side * side == n ? new Heatmap(values, side, side) : new Heatmap(values, 1, n);
+        Heatmap h = sampleHeatmap(regions.size());
         h.overlayPixels();
+        float[] values = h.values();
         for (int i = 0; i < regions.size(); i++) {
             new AttentionViewModel.PromptShare(i, values[i], regions.get(i)).label();
         }
+    }
+
+    /** The prompt grid {rows, cols} for {@code n} prompts: square when {@code n} is a square, else one row. */
+    private static int[] grid(int n) {
+        int side = (int) Math.round(Math.sqrt(n));
+        return side * side == n ? new int[] {side, side} : new int[] {1, n};
+    }
+
+    /** A heatmap of made-up values over {@code n} prompts (at least one), to warm up what computes and draws one. */
+    private static Heatmap sampleHeatmap(int n) {
+        int count = Math.max(1, n);
+        int[] grid = grid(count);
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (i % 7) / 7f;
+        }
+        return new Heatmap(values, grid[0], grid[1]);
     }
 
     /** The attention shape {layers, heads} the latest loaded model's practice draft captured, or null. */
@@ -222,16 +230,8 @@ final class UiWarmUp {
      * 21-33 ms for later ones (the renderer's first use of a scaled, translucent texture over another).
      */
     private static List<Runnable> overlayRehearsal(List<PromptRegion> regions) {
-        int n = Math.max(1, regions.size());
-        int side = Math.max(1, (int) Math.round(Math.sqrt(n)));
-        float[] values = new float[side * side];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (i % 5) / 5f;
-        }
-        Heatmap h = new Heatmap(values, side, side);
         WritableImage base = new WritableImage(512, 512);
-        WritableImage heat = new WritableImage(new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(),
-                IntBuffer.wrap(h.overlayPixels()), PixelFormat.getIntArgbPreInstance()));
+        WritableImage heat = ViewerView.overlayImage(sampleHeatmap(regions.size()));
         ImageView baseView = new ImageView(base);
         baseView.setSmooth(true);
         ImageView heatView = new ImageView(heat);

@@ -264,14 +264,18 @@ public final class ViewerView extends StackPane {
             heat.setVisible(false);
             return;
         }
-        // The worker already produced premultiplied pixels: wrapping them in a PixelBuffer costs the UI
-        // thread no per-pixel conversion (the renderer uploads them when it paints).
-        PixelBuffer<IntBuffer> buffer = new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(),
-                IntBuffer.wrap(h.overlayPixels()), PixelFormat.getIntArgbPreInstance());
-        WritableImage img = new WritableImage(buffer);
-        heat.setImage(img);
+        heat.setImage(overlayImage(h));
         heat.setOpacity(opacity);
         heat.setVisible(true);
+    }
+
+    /**
+     * The heatmap's overlay as an image. The worker already produced premultiplied pixels: wrapping them in a
+     * PixelBuffer costs the UI thread no per-pixel conversion (the renderer uploads them when it paints).
+     */
+    static WritableImage overlayImage(Heatmap h) {
+        return new WritableImage(new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(),
+                IntBuffer.wrap(h.overlayPixels()), PixelFormat.getIntArgbPreInstance()));
     }
 
     public void setHeatmapOpacity(double opacity) {
