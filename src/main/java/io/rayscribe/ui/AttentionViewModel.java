@@ -198,7 +198,7 @@ public final class AttentionViewModel {
         Heatmap hm = null;
         if (in.visible() && sum > 0) {
             hm = new Heatmap(map, in.rows(), in.cols());
-            hm.overlayPixels(); // the overlay image's pixels, computed here rather than on the UI thread
+            hm.levels(); // the overlay's levels, computed here rather than on the renderer thread
         }
         return new Result(map, any.layers(), any.heads(), shares, hm);
     }

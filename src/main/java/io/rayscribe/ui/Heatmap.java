@@ -4,7 +4,7 @@ import io.rayscribe.model.AttentionMaps;
 
 /**
  * Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1) and its overlay image.
- * Immutable to its users; the overlay pixels are computed once, on whichever thread asks first (the
+ * Immutable to its users; the overlay's levels are computed once, on whichever thread asks first (the
  * attention worker asks before the map reaches the UI thread).
  */
 public final class Heatmap {
@@ -14,7 +14,7 @@ public final class Heatmap {
     private final float[] values;
     private final int rows;
     private final int cols;
-    private int[] overlay; // guarded by this
+    private byte[] levels; // guarded by this
 
     public Heatmap(float[] values, int rows, int cols) {
         this.values = values.clone();
@@ -44,22 +44,21 @@ public final class Heatmap {
     }
 
     /**
-     * The overlay image as premultiplied ARGB pixels ({@link #overlayWidth()} x {@link #overlayHeight()}), the
-     * layout a JavaFX {@code PixelBuffer} shows without converting on the UI thread. Shared: do not modify.
+     * The overlay as colour-map levels (0-255, {@link #overlayWidth()} x {@link #overlayHeight()}, row-major),
+     * bilinearly upsampled from the grid and scaled to this map's own range, so a map that varies only a
+     * little still shows where it peaks. Shared: do not modify.
      */
-    public synchronized int[] overlayPixels() {
-        if (overlay == null) {
-            overlay = renderOverlay();
+    public synchronized byte[] levels() {
+        if (levels == null) {
+            levels = renderLevels();
         }
-        return overlay;
+        return levels;
     }
 
-    private int[] renderOverlay() {
+    private byte[] renderLevels() {
         int w = overlayWidth();
         int hh = overlayHeight();
         float[] fine = AttentionMaps.upsample(values, rows, cols, w, hh);
-        int[] px = new int[w * hh];
-        // Colours are relative to this map's range, so a map that varies only a little still shows where it peaks.
         float min = Float.MAX_VALUE;
         float max = -Float.MAX_VALUE;
         for (float v : values) {
@@ -67,10 +66,26 @@ public final class Heatmap {
             max = Math.max(max, v);
         }
         float range = max - min;
-        for (int i = 0; i < px.length; i++) {
-            px[i] = PREMULTIPLIED[level(range > 1e-6f ? (fine[i] - min) / range : 0.5f)];
+        byte[] out = new byte[w * hh];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) level(range > 1e-6f ? (fine[i] - min) / range : 0.5f);
         }
-        return px;
+        return out;
+    }
+
+    /**
+     * The colour of each level as premultiplied ARGB, with its alpha scaled by {@code opacity}: what the
+     * viewport blends over the image.
+     */
+    public static int[] colours(double opacity) {
+        float o = (float) Math.max(0, Math.min(1, opacity));
+        int[] out = new int[256];
+        for (int i = 0; i < 256; i++) {
+            int c = LUT[i];
+            int a = Math.round((c >>> 24) * o);
+            out[i] = premultiply(a << 24 | (c & 0xffffff));
+        }
+        return out;
     }
 
     /** A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value. */
@@ -87,14 +102,12 @@ public final class Heatmap {
         return "Heatmap[" + rows + "x" + cols + "]";
     }
 
-    /** The colour map sampled at 256 levels (per-pixel maths would cost milliseconds), straight and premultiplied. */
+    /** The colour map sampled at 256 levels (per-pixel maths would cost milliseconds). */
     private static final int[] LUT = new int[256];
-    private static final int[] PREMULTIPLIED = new int[256];
 
     static {
         for (int i = 0; i < 256; i++) {
             LUT[i] = compute(i / 255f);
-            PREMULTIPLIED[i] = premultiply(LUT[i]);
         }
     }
 

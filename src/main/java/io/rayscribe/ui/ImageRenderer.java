@@ -11,24 +11,42 @@ import javafx.scene.image.WritableImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
- * Renders frames off the JavaFX thread: the newest (frame, window, invert) request wins; the LUT pass
- * and the grey-to-ARGB conversion run on this renderer's own thread into the back one of two
- * {@link PixelBuffer}s, and the FX thread only swaps which image is shown. A window/level drag
- * therefore never waits for pixels on the UI thread.
+ * Renders the image viewport off the JavaFX thread: the newest request wins; windowing the frame, resampling
+ * it to the viewport's pixels and blending the attention overlay ({@link ViewportCompositor}) run on this
+ * renderer's own thread into the back one of two {@link PixelBuffer}s, and the FX thread only swaps which
+ * image is shown. A window/level drag or an overlay update therefore never waits for pixels on the UI thread,
+ * and the repaint it causes draws one unscaled image.
  */
 public final class ImageRenderer implements AutoCloseable {
-    private record Request(Frame frame, Window window, boolean invert) {
+    /**
+     * What to show: the frame through this window, placed by {@code view} (frame pixels to device pixels) in a
+     * viewport of {@code width x height} device pixels, with the heatmap (or null) at this opacity on top.
+     */
+    record Request(Frame frame, Window window, boolean invert, ViewTransform view, int width, int height,
+                   Heatmap heat, double heatOpacity) {
     }
 
-    private final Consumer<WritableImage> onImage;
+    /** A finished render: the image and the request it shows. */
+    record Composite(WritableImage image, Request request) {
+    }
+
+    private final Consumer<Composite> onImage;
     private final Thread thread;
     private final Object lock = new Object();
+    private final ViewportCompositor compositor = new ViewportCompositor();
     private Request pending;
     private boolean closed;
     private Buffers buffers;
+    private Frame sourceFrame;
+    private Window sourceWindow;
+    private ViewportCompositor.Source source;
+    private Heatmap heat;
+    private double heatOpacity = -1;
+    private ViewportCompositor.HeatLayer heatLayer;
     private volatile long lastRenderNanos;
     private volatile long rendered;
     private volatile long totalRenderNanos;
@@ -55,17 +73,17 @@ public final class ImageRenderer implements AutoCloseable {
         }
     }
 
-    public ImageRenderer(Consumer<WritableImage> onImage) {
+    public ImageRenderer(Consumer<Composite> onImage) {
         this.onImage = onImage;
         thread = new Thread(this::loop, "image-renderer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Any thread: asks for a render; an older request not yet started is dropped. */
-    public void request(Frame frame, Window window, boolean invert) {
+    /** Any thread: asks for a render (null: nothing to show); an older request not yet started is dropped. */
+    void request(Request r) {
         synchronized (lock) {
-            pending = frame == null ? null : new Request(frame, window, invert);
+            pending = r;
             lock.notifyAll();
         }
     }
@@ -97,23 +115,30 @@ public final class ImageRenderer implements AutoCloseable {
 
     private void render(Request r) {
         long t0 = System.nanoTime();
-        DisplayImage img = r.frame().render(r.window());
+        if (r.frame() != sourceFrame || !r.window().equals(sourceWindow)) {
+            source = new ViewportCompositor.Source(r.frame().render(r.window()));
+            sourceFrame = r.frame();
+            sourceWindow = r.window();
+        }
+        int[] pixels = compositor.compose(source, r.invert(), r.view(), r.width(), r.height(), heatLayer(r));
         Buffers b = buffers;
-        if (b == null || b.width != img.width() || b.height != img.height()) {
-            b = new Buffers(img.width(), img.height());
+        if (b == null || b.width != r.width() || b.height != r.height()) {
+            b = new Buffers(r.width(), r.height());
             buffers = b;
         }
         int slot = b.back;
         IntBuffer out = b.pb[slot].getBuffer();
-        fill(img, r.invert(), out);
+        out.clear();
+        out.put(pixels, 0, r.width() * r.height());
+        out.clear();
         lastRenderNanos = System.nanoTime() - t0;
         totalRenderNanos += lastRenderNanos;
         rendered++;
         Buffers shown = b;
-        java.util.concurrent.CountDownLatch swapped = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch swapped = new CountDownLatch(1);
         Platform.runLater(() -> {
             shown.pb[slot].updateBuffer(p -> null);
-            onImage.accept(shown.images[slot]);
+            onImage.accept(new Composite(shown.images[slot], r));
             shown.back = 1 - slot;
             swapped.countDown();
         });
@@ -124,43 +149,17 @@ public final class ImageRenderer implements AutoCloseable {
         }
     }
 
-    private static final int[] GREY = new int[256];
-    private static final int[] GREY_INV = new int[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            GREY[i] = 0xff000000 | i << 16 | i << 8 | i;
-            int j = 255 - i;
-            GREY_INV[i] = 0xff000000 | j << 16 | j << 8 | j;
+    /** The overlay layer for this request, rebuilt only when the map or the opacity changed. */
+    private ViewportCompositor.HeatLayer heatLayer(Request r) {
+        if (r.heat() == null) {
+            return null;
         }
-    }
-
-    private static void fill(DisplayImage img, boolean invert, IntBuffer out) {
-        int n = img.width() * img.height();
-        int[] row = new int[Math.min(n, 1 << 16)];
-        out.clear();
-        if (!img.isColor()) {
-            int[] lut = invert ? GREY_INV : GREY;
-            byte[] g = img.grey();
-            for (int off = 0; off < n; off += row.length) {
-                int len = Math.min(row.length, n - off);
-                for (int i = 0; i < len; i++) {
-                    row[i] = lut[g[off + i] & 0xff];
-                }
-                out.put(row, 0, len);
-            }
-        } else {
-            int[] rgb = img.rgb();
-            for (int off = 0; off < n; off += row.length) {
-                int len = Math.min(row.length, n - off);
-                for (int i = 0; i < len; i++) {
-                    int c = rgb[off + i];
-                    row[i] = 0xff000000 | (invert ? ~c : c);
-                }
-                out.put(row, 0, len);
-            }
+        if (r.heat() != heat || r.heatOpacity() != heatOpacity) {
+            heatLayer = ViewportCompositor.HeatLayer.of(r.heat(), r.heatOpacity());
+            heat = r.heat();
+            heatOpacity = r.heatOpacity();
         }
-        out.clear();
+        return heatLayer;
     }
 
     /** Milliseconds the last render took on the renderer thread (LUT + conversion). */

@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.TokenAttention;
@@ -17,10 +18,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import javafx.scene.Group;
-import javafx.scene.image.ImageView;
-import javafx.scene.image.WritableImage;
-import javafx.scene.transform.Scale;
 import org.fxmisc.richtext.StyleClassedTextArea;
 
 import java.util.ArrayList;
@@ -55,7 +52,7 @@ final class UiWarmUp {
         int cols = grid[1];
         for (int to = 1; to <= attention.size(); to += Math.max(1, attention.size() / 4)) {
             float[] map = AttentionMaps.heatmap(attention, 0, to, -1, -1, true, false, rows, cols);
-            new Heatmap(map, rows, cols).overlayPixels();
+            new Heatmap(map, rows, cols).levels();
         }
         AttentionMaps.heatmap(attention, 0, 1, 0, 0, false, false, rows, cols);
     }
@@ -87,10 +84,29 @@ final class UiWarmUp {
             Format.fixed(123.456 + round, 1);
         }
         Heatmap h = sampleHeatmap(regions.size());
-        h.overlayPixels();
+        composeOverlay(h);
         float[] values = h.values();
         for (int i = 0; i < regions.size(); i++) {
             new AttentionViewModel.PromptShare(i, values[i], regions.get(i)).label();
+        }
+    }
+
+    /**
+     * Composes a made-up frame with this overlay a few times, as the viewport's renderer thread will for the
+     * first draft's overlay, so that code is compiled before then.
+     */
+    private static void composeOverlay(Heatmap h) {
+        int side = 512;
+        byte[] grey = new byte[side * side];
+        for (int i = 0; i < grey.length; i++) {
+            grey[i] = (byte) (i * 31);
+        }
+        ViewportCompositor.Source source = new ViewportCompositor.Source(new DisplayImage(side, side, grey, null));
+        ViewportCompositor compositor = new ViewportCompositor();
+        ViewportCompositor.HeatLayer heat = ViewportCompositor.HeatLayer.of(h, 0.5);
+        for (int round = 0; round < 20; round++) {
+            ViewTransform view = ViewTransform.place(300, 300, side, side, 0.55 + round * 0.001, 0, 0, 0, false, false);
+            compositor.compose(source, false, view, 300, 300, heat);
         }
     }
 
@@ -220,31 +236,7 @@ final class UiWarmUp {
                     new AiSpan(Section.FINDINGS, 2 * len / 3, len, 2, 3)));
             relayout.run();
         });
-        steps.addAll(overlayRehearsal(regions));
         return steps;
     }
 
-    /**
-     * Renders an image with the attention overlay on top, scaled as the viewport shows them, into a small
-     * snapshot, a few times: the first frame that drew the real overlay painted the viewport in 76 ms against
-     * 21-33 ms for later ones (the renderer's first use of a scaled, translucent texture over another).
-     */
-    private static List<Runnable> overlayRehearsal(List<PromptRegion> regions) {
-        WritableImage base = new WritableImage(512, 512);
-        WritableImage heat = ViewerView.overlayImage(sampleHeatmap(regions.size()));
-        ImageView baseView = new ImageView(base);
-        baseView.setSmooth(true);
-        ImageView heatView = new ImageView(heat);
-        heatView.setSmooth(true);
-        heatView.setFitWidth(512);
-        heatView.setFitHeight(512);
-        heatView.setOpacity(0.5);
-        Group overlay = new Group(baseView, heatView);
-        overlay.getTransforms().add(new Scale(0.45, 0.45));
-        List<Runnable> steps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            steps.add(() -> overlay.snapshot(null, null));
-        }
-        return steps;
-    }
 }

@@ -10,35 +10,36 @@ import io.rayscribe.model.PromptRegion;
 import javafx.beans.InvalidationListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.scene.Group;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelBuffer;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.shape.Rectangle;
-import javafx.scene.transform.Rotate;
-import javafx.scene.transform.Scale;
-import javafx.scene.transform.Translate;
+import javafx.scene.transform.Affine;
 
-import java.nio.IntBuffer;
 import java.util.List;
 
 /**
- * The image viewport: the frame (rendered off the FX thread by {@link ImageRenderer}), the attention
- * heatmap and prompt outlines in image coordinates, the four corner overlays, and the mouse:
- * right-drag window/level, left-drag pan, wheel zoom, double-click fit.
+ * The image viewport: the frame with the attention heatmap on top (composed at the viewport's pixel size
+ * off the FX thread by {@link ImageRenderer}), prompt outlines in image coordinates, the four corner
+ * overlays, and the mouse: right-drag window/level, left-drag pan, wheel zoom, double-click fit. Between a
+ * zoom, pan, rotation or resize and the renderer's next image, the image on screen is moved by the change
+ * (a scaled preview), so the view follows the mouse at once.
  */
 public final class ViewerView extends StackPane {
     private final ViewerViewModel vm;
     private final ImageView image = new ImageView();
-    private final ImageView heat = new ImageView();
     private final Group outlines = new Group();
-    private final Group content = new Group(image, heat, outlines);
-    private final Pane canvas = new Pane(content);
+    private final Pane canvas = new Pane(image, outlines);
+    private final BooleanProperty heatShown = new SimpleBooleanProperty(false);
+    private Heatmap heatmap;
+    private double heatOpacity = 0.5;
+    /** What the image on screen was rendered for (null before the first image). */
+    private ImageRenderer.Request shown;
     private final Label topLeft = corner(Pos.TOP_LEFT);
     private final Label topRight = corner(Pos.TOP_RIGHT);
     private final Label bottomLeft = corner(Pos.BOTTOM_LEFT);
@@ -57,9 +58,6 @@ public final class ViewerView extends StackPane {
         setMinSize(200, 200);
         image.setSmooth(true);
         image.setPreserveRatio(false);
-        heat.setSmooth(true);
-        heat.setMouseTransparent(true);
-        heat.setVisible(false);
         outlines.setMouseTransparent(true);
         canvas.setManaged(true);
         Rectangle clip = new Rectangle();
@@ -68,7 +66,7 @@ public final class ViewerView extends StackPane {
         setClip(clip);
         attentionLabel.getStyleClass().add("attention-label");
         attentionLabel.setId("attention-label");
-        attentionLabel.visibleProperty().bind(heat.visibleProperty());
+        attentionLabel.visibleProperty().bind(heatShown);
         StackPane.setAlignment(attentionLabel, Pos.TOP_CENTER);
         StackPane.setMargin(attentionLabel, new Insets(6));
         message.getStyleClass().add("message");
@@ -80,11 +78,7 @@ public final class ViewerView extends StackPane {
         }
         getChildren().addAll(canvas, topLeft, topRight, bottomLeft, bottomRight, attentionLabel, message);
 
-        renderer = new ImageRenderer(img -> {
-            image.setImage(img);
-            lastImageNanos = System.nanoTime();
-            layoutImage();
-        });
+        renderer = new ImageRenderer(this::show);
         InvalidationListener rerender = o -> requestRender();
         vm.frameProperty().addListener(rerender);
         vm.windowProperty().addListener(rerender);
@@ -124,14 +118,73 @@ public final class ViewerView extends StackPane {
         return l;
     }
 
+    /** Asks the renderer for the current view and moves the image on screen to it meanwhile. */
     private void requestRender() {
         Frame f = vm.frameProperty().get();
         if (f == null) {
             image.setImage(null);
-            renderer.request(null, null, false);
+            shown = null;
+            renderer.request(null);
             return;
         }
-        renderer.request(f, vm.windowProperty().get(), vm.invertProperty().get());
+        if (getWidth() <= 0 || getHeight() <= 0) {
+            return; // not laid out yet: the size listeners ask again
+        }
+        double scale = outputScale();
+        renderer.request(new ImageRenderer.Request(f, vm.windowProperty().get(), vm.invertProperty().get(),
+                currentView(f).scaled(scale), (int) Math.ceil(getWidth() * scale), (int) Math.ceil(getHeight() * scale),
+                heatShown.get() ? heatmap : null, heatOpacity));
+        followView();
+    }
+
+    /** FX thread: the renderer's image reaches the screen. */
+    private void show(ImageRenderer.Composite c) {
+        if (vm.frameProperty().get() == null) {
+            return; // the study closed while this was rendered
+        }
+        double scale = outputScale();
+        image.setImage(c.image());
+        image.setFitWidth(c.request().width() / scale);
+        image.setFitHeight(c.request().height() / scale);
+        shown = c.request();
+        lastImageNanos = System.nanoTime();
+        followView();
+    }
+
+    /** Device pixels per layout unit (2 on a HiDPI screen at 200 %): the viewport is composed at device resolution. */
+    private double outputScale() {
+        return getScene() == null || getScene().getWindow() == null ? 1 : Math.max(1, getScene().getWindow().getRenderScaleX());
+    }
+
+    /** Frame pixels to viewport coordinates, as the view model places the frame now. */
+    private ViewTransform currentView(Frame f) {
+        double s = vm.fitProperty().get() ? fitScale() : vm.zoomProperty().get();
+        return ViewTransform.place(getWidth(), getHeight(), f.width(), f.height(), s, vm.panXProperty().get(),
+                vm.panYProperty().get(), vm.rotationProperty().get(), vm.flipHProperty().get(), vm.flipVProperty().get());
+    }
+
+    /**
+     * Keeps the outlines on the current view and moves the image on screen from the view it was rendered for
+     * to the current one (no transform at all once they match, so the renderer draws it unscaled).
+     */
+    private void followView() {
+        Frame f = vm.frameProperty().get();
+        if (f == null || shown == null || getWidth() <= 0) {
+            return;
+        }
+        ViewTransform now = currentView(f);
+        outlines.getTransforms().setAll(affine(now));
+        ViewTransform rendered = shown.view().scaled(1 / outputScale());
+        ViewTransform change = shown.frame() == f ? rendered.inverse().then(now) : ViewTransform.IDENTITY;
+        if (change.isIdentity(1e-9)) {
+            image.getTransforms().clear();
+        } else {
+            image.getTransforms().setAll(affine(change));
+        }
+    }
+
+    private static Affine affine(ViewTransform t) {
+        return new Affine(t.mxx(), t.mxy(), t.tx(), t.myx(), t.myy(), t.ty());
     }
 
     private void installMouse() {
@@ -174,11 +227,12 @@ public final class ViewerView extends StackPane {
     }
 
     private double fitScale() {
-        if (image.getImage() == null) {
+        Frame f = vm.frameProperty().get();
+        if (f == null) {
             return 1;
         }
-        double iw = image.getImage().getWidth();
-        double ih = image.getImage().getHeight();
+        double iw = f.width();
+        double ih = f.height();
         boolean quarter = vm.rotationProperty().get() % 180 != 0;
         double w = quarter ? ih : iw;
         double h = quarter ? iw : ih;
@@ -186,19 +240,7 @@ public final class ViewerView extends StackPane {
     }
 
     private void layoutImage() {
-        if (image.getImage() == null) {
-            return;
-        }
-        double iw = image.getImage().getWidth();
-        double ih = image.getImage().getHeight();
-        heat.setFitWidth(iw);
-        heat.setFitHeight(ih);
-        double s = vm.fitProperty().get() ? fitScale() : vm.zoomProperty().get();
-        content.getTransforms().setAll(
-                new Translate(getWidth() / 2 + vm.panXProperty().get(), getHeight() / 2 + vm.panYProperty().get()),
-                new Rotate(vm.rotationProperty().get()),
-                new Scale(s * (vm.flipHProperty().get() ? -1 : 1), s * (vm.flipVProperty().get() ? -1 : 1)),
-                new Translate(-iw / 2, -ih / 2));
+        requestRender();
         updateOverlays();
     }
 
@@ -260,36 +302,32 @@ public final class ViewerView extends StackPane {
 
     /** Shows a heatmap over the whole image (null hides it). */
     public void setHeatmap(Heatmap h, double opacity) {
-        if (h == null || h.rows() <= 0 || h.cols() <= 0) {
-            heat.setVisible(false);
+        boolean valid = h != null && h.rows() > 0 && h.cols() > 0;
+        if (!valid && !heatShown.get()) {
             return;
         }
-        heat.setImage(overlayImage(h));
-        heat.setOpacity(opacity);
-        heat.setVisible(true);
-    }
-
-    /**
-     * The heatmap's overlay as an image. The worker already produced premultiplied pixels: wrapping them in a
-     * PixelBuffer costs the UI thread no per-pixel conversion (the renderer uploads them when it paints).
-     */
-    static WritableImage overlayImage(Heatmap h) {
-        return new WritableImage(new PixelBuffer<>(h.overlayWidth(), h.overlayHeight(),
-                IntBuffer.wrap(h.overlayPixels()), PixelFormat.getIntArgbPreInstance()));
+        heatmap = valid ? h : null;
+        heatOpacity = opacity;
+        heatShown.set(valid);
+        requestRender();
     }
 
     public void setHeatmapOpacity(double opacity) {
-        heat.setOpacity(opacity);
+        heatOpacity = opacity;
+        if (heatShown.get()) {
+            requestRender();
+        }
     }
 
     /** Outlines these prompt regions (normalised coordinates) over the image; empty clears. */
     public void setOutlines(List<PromptRegion> regions) {
         outlines.getChildren().clear();
-        if (image.getImage() == null) {
+        Frame f = vm.frameProperty().get();
+        if (f == null) {
             return;
         }
-        double iw = image.getImage().getWidth();
-        double ih = image.getImage().getHeight();
+        double iw = f.width();
+        double ih = f.height();
         for (PromptRegion r : regions) {
             Rectangle rect = new Rectangle(r.x0() * iw, r.y0() * ih, (r.x1() - r.x0()) * iw, (r.y1() - r.y0()) * ih);
             rect.getStyleClass().add("prompt-outline");
@@ -299,19 +337,37 @@ public final class ViewerView extends StackPane {
     }
 
     public boolean heatmapVisible() {
-        return heat.isVisible();
+        return heatShown.get();
     }
 
-    public WritableImage heatImage() {
-        return (WritableImage) heat.getImage();
+    /** The heatmap layer's current opacity (0-1). */
+    public double heatmapOpacity() {
+        return heatOpacity;
     }
 
     public ImageRenderer renderer() {
         return renderer;
     }
 
+    /**
+     * Whether the image on screen was rendered for the view as it is now: this frame, window, inversion and
+     * placement, with no preview transform left (a test hook).
+     */
+    public boolean showsCurrentView() {
+        Frame f = vm.frameProperty().get();
+        return hasImage() && image.getTransforms().isEmpty() && vm.windowProperty().get().equals(shown.window())
+                && vm.invertProperty().get() == shown.invert()
+                && shown.view().scaled(1 / outputScale()).inverse().then(currentView(f)).isIdentity(1e-9);
+    }
+
+    /** The on-screen image's pixel (premultiplied ARGB) at this viewport position in device pixels (a test hook). */
+    public int shownPixel(int x, int y) {
+        return image.getImage().getPixelReader().getArgb(x, y);
+    }
+
+    /** Whether the current frame is on screen (not only an earlier one). */
     public boolean hasImage() {
-        return image.getImage() != null;
+        return image.getImage() != null && shown != null && shown.frame() == vm.frameProperty().get();
     }
 
     public long lastImageNanos() {

@@ -191,6 +191,19 @@ class MainWindowTest {
         assertEquals("Lung", w.viewer().windowProperty().get().label(), "was " + before);
         robot.type(KeyCode.X);
         assertEquals(0, w.viewer().rotationProperty().get());
+        // the image on screen is rendered for the view: zoomed out to half the fit, the frame sits in the
+        // middle of the viewport with nothing drawn around it
+        fx(() -> {
+            w.viewerView().ensureExplicitZoom();
+            w.viewer().zoomProperty().set(w.viewer().zoomProperty().get() / 2);
+        });
+        waitFor(10, "the half-size view on screen", () -> w.viewerView().showsCurrentView());
+        int width = (int) (double) onFx(() -> w.viewerView().getWidth());
+        int height = (int) (double) onFx(() -> w.viewerView().getHeight());
+        assertEquals(0, onFx(() -> w.viewerView().shownPixel(3, 3)) >>> 24, "outside the frame");
+        assertEquals(255, onFx(() -> w.viewerView().shownPixel(width / 2, height / 2)) >>> 24, "the frame's centre");
+        robot.type(KeyCode.X);
+        waitFor(10, "the reset view on screen", () -> w.viewerView().showsCurrentView());
         // right-drag changes window/level
         var start = w.viewer().windowProperty().get();
         robot.moveTo("#viewport").press(javafx.scene.input.MouseButton.SECONDARY).moveBy(60, 30)

@@ -1,0 +1,284 @@
+package io.rayscribe.ui;
+
+import io.rayscribe.dicom.DisplayImage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Composes what the image viewport shows at the viewport's own pixel size: the windowed frame resampled
+ * through the view transform (zoom, pan, rotation, flips) with the attention heatmap blended on top. The
+ * software renderer then draws one unscaled image per repaint of the viewport (≈ 2-3 ms) instead of
+ * scaling a full-size frame and a translucent heatmap over it (≈ 11-24 ms), and the renderer thread's
+ * repaint is what the UI thread's next frame waits for. Bilinear sampling; when the view shrinks the
+ * frame to less than half size it samples a box-filtered halving instead, so fine texture does not alias.
+ * Runs on the renderer thread; not thread-safe.
+ */
+final class ViewportCompositor {
+    private static final int ONE = 1 << 16; // 16.16 fixed point
+    private static final int HALF = ONE >> 1;
+
+    private Source baseSource;
+    private boolean baseInvert;
+    private ViewTransform baseView;
+    private int[] base = new int[0];
+    private int[] composed = new int[0];
+    private int outWidth;
+    private int outHeight;
+
+    /** The attention overlay: colour-map levels stretched over the whole frame, and each level's colour. */
+    record HeatLayer(byte[] levels, int width, int height, int[] colours) {
+        static HeatLayer of(Heatmap h, double opacity) {
+            return new HeatLayer(h.levels(), h.overlayWidth(), h.overlayHeight(), Heatmap.colours(opacity));
+        }
+    }
+
+    /** One windowed frame at full resolution and the box-filtered halvings built when a view needs them. */
+    static final class Source {
+        private final List<DisplayImage> levels = new ArrayList<>();
+
+        Source(DisplayImage windowed) {
+            levels.add(windowed);
+        }
+
+        int width() {
+            return levels.get(0).width();
+        }
+
+        int height() {
+            return levels.get(0).height();
+        }
+
+        /** Level {@code k} is the frame halved {@code k} times (or the smallest level there is). */
+        DisplayImage level(int k) {
+            while (levels.size() <= k) {
+                DisplayImage last = levels.get(levels.size() - 1);
+                if (last.width() == 1 && last.height() == 1) {
+                    break;
+                }
+                levels.add(halve(last));
+            }
+            return levels.get(Math.min(k, levels.size() - 1));
+        }
+    }
+
+    /**
+     * The viewport's pixels (premultiplied ARGB, row-major, {@code width x height}; transparent outside the
+     * frame). {@code view} maps frame pixels to viewport pixels; {@code heat} may be null. The array is this
+     * compositor's own and is overwritten by the next call.
+     */
+    int[] compose(Source src, boolean invert, ViewTransform view, int width, int height, HeatLayer heat) {
+        if (width != outWidth || height != outHeight) {
+            base = new int[width * height];
+            composed = new int[width * height];
+            outWidth = width;
+            outHeight = height;
+            baseSource = null;
+        }
+        if (src != baseSource || invert != baseInvert || !view.equals(baseView)) {
+            resample(src, invert, view.inverse(), width, height, base);
+            baseSource = src;
+            baseInvert = invert;
+            baseView = view;
+        }
+        if (heat == null) {
+            return base;
+        }
+        blendHeat(src.width(), src.height(), view.inverse(), width, height, heat);
+        return composed;
+    }
+
+    /** The halving to sample for a view of this scale: each output pixel then spans at most about two samples. */
+    static int levelFor(double scale) {
+        return scale >= 0.5 ? 0 : (int) Math.floor(Math.log(1 / scale) / Math.log(2));
+    }
+
+    private static void resample(Source src, boolean invert, ViewTransform inv, int width, int height, int[] out) {
+        int level = levelFor(1 / inv.scaleFactor());
+        DisplayImage img = src.level(level);
+        // the level's own size may round up: map frame coordinates to it by its exact ratio
+        double kx = img.width() / (double) src.width();
+        double ky = img.height() / (double) src.height();
+        long limitU = (long) src.width() << 16;
+        long limitV = (long) src.height() << 16;
+        int[] lut = invert ? GREY_INV : GREY;
+        for (int oy = 0; oy < height; oy++) {
+            double cy = oy + 0.5;
+            long u = fixed(inv.x(0.5, cy));
+            long v = fixed(inv.y(0.5, cy));
+            long du = fixed(inv.mxx());
+            long dv = fixed(inv.myx());
+            // the same walk in the level's coordinates, minus half a sample (samples sit at pixel centres)
+            long su = fixed(inv.x(0.5, cy) * kx) - HALF;
+            long sv = fixed(inv.y(0.5, cy) * ky) - HALF;
+            long dsu = fixed(inv.mxx() * kx);
+            long dsv = fixed(inv.myx() * ky);
+            int row = oy * width;
+            for (int ox = 0; ox < width; ox++, u += du, v += dv, su += dsu, sv += dsv) {
+                if (u < 0 || v < 0 || u >= limitU || v >= limitV) {
+                    out[row + ox] = 0;
+                } else if (img.grey() != null) {
+                    out[row + ox] = lut[bilinearGrey(img, su, sv)];
+                } else {
+                    int c = bilinearRgb(img, su, sv);
+                    out[row + ox] = 0xff000000 | (invert ? ~c : c);
+                }
+            }
+        }
+    }
+
+    private static int bilinearGrey(DisplayImage img, long su, long sv) {
+        int w = img.width();
+        int h = img.height();
+        int x0 = (int) (su >> 16);
+        int y0 = (int) (sv >> 16);
+        int fx = (int) (su >> 8) & 0xff;
+        int fy = (int) (sv >> 8) & 0xff;
+        int xa = clamp(x0, w);
+        int xb = clamp(x0 + 1, w);
+        int ra = clamp(y0, h) * w;
+        int rb = clamp(y0 + 1, h) * w;
+        byte[] g = img.grey();
+        int top = (g[ra + xa] & 0xff) * (256 - fx) + (g[ra + xb] & 0xff) * fx;
+        int bottom = (g[rb + xa] & 0xff) * (256 - fx) + (g[rb + xb] & 0xff) * fx;
+        return (top * (256 - fy) + bottom * fy + (1 << 15)) >>> 16;
+    }
+
+    private static int bilinearRgb(DisplayImage img, long su, long sv) {
+        int w = img.width();
+        int h = img.height();
+        int x0 = (int) (su >> 16);
+        int y0 = (int) (sv >> 16);
+        int fx = (int) (su >> 8) & 0xff;
+        int fy = (int) (sv >> 8) & 0xff;
+        int xa = clamp(x0, w);
+        int xb = clamp(x0 + 1, w);
+        int ra = clamp(y0, h) * w;
+        int rb = clamp(y0 + 1, h) * w;
+        int[] p = img.rgb();
+        int c00 = p[ra + xa];
+        int c01 = p[ra + xb];
+        int c10 = p[rb + xa];
+        int c11 = p[rb + xb];
+        int out = 0;
+        for (int s = 0; s <= 16; s += 8) {
+            int top = ((c00 >> s) & 0xff) * (256 - fx) + ((c01 >> s) & 0xff) * fx;
+            int bottom = ((c10 >> s) & 0xff) * (256 - fx) + ((c11 >> s) & 0xff) * fx;
+            out |= ((top * (256 - fy) + bottom * fy + (1 << 15)) >>> 16) << s;
+        }
+        return out;
+    }
+
+    /** {@code composed} = the heatmap (stretched over the frame) over {@code base}. */
+    private void blendHeat(int frameWidth, int frameHeight, ViewTransform inv, int width, int height, HeatLayer heat) {
+        double kx = heat.width() / (double) frameWidth;
+        double ky = heat.height() / (double) frameHeight;
+        int[] colours = heat.colours();
+        byte[] levels = heat.levels();
+        for (int oy = 0; oy < height; oy++) {
+            double cy = oy + 0.5;
+            long su = fixed(inv.x(0.5, cy) * kx) - HALF;
+            long sv = fixed(inv.y(0.5, cy) * ky) - HALF;
+            long dsu = fixed(inv.mxx() * kx);
+            long dsv = fixed(inv.myx() * ky);
+            int row = oy * width;
+            for (int ox = 0; ox < width; ox++, su += dsu, sv += dsv) {
+                int p = base[row + ox];
+                if (p == 0) {
+                    composed[row + ox] = 0; // outside the frame: no overlay either
+                    continue;
+                }
+                int c = colours[bilinearLevel(levels, heat.width(), heat.height(), su, sv)];
+                composed[row + ox] = over(c, p);
+            }
+        }
+    }
+
+    private static int bilinearLevel(byte[] g, int w, int h, long su, long sv) {
+        int x0 = (int) (su >> 16);
+        int y0 = (int) (sv >> 16);
+        int fx = (int) (su >> 8) & 0xff;
+        int fy = (int) (sv >> 8) & 0xff;
+        int xa = clamp(x0, w);
+        int xb = clamp(x0 + 1, w);
+        int ra = clamp(y0, h) * w;
+        int rb = clamp(y0 + 1, h) * w;
+        int top = (g[ra + xa] & 0xff) * (256 - fx) + (g[ra + xb] & 0xff) * fx;
+        int bottom = (g[rb + xa] & 0xff) * (256 - fx) + (g[rb + xb] & 0xff) * fx;
+        return (top * (256 - fy) + bottom * fy + (1 << 15)) >>> 16;
+    }
+
+    /** Premultiplied source-over: {@code top + bottom * (1 - top alpha)}, per channel. */
+    static int over(int top, int bottom) {
+        int keep = 255 - (top >>> 24);
+        int a = (top >>> 24) + div255((bottom >>> 24) * keep);
+        int r = ((top >> 16) & 0xff) + div255(((bottom >> 16) & 0xff) * keep);
+        int g = ((top >> 8) & 0xff) + div255(((bottom >> 8) & 0xff) * keep);
+        int b = (top & 0xff) + div255((bottom & 0xff) * keep);
+        return a << 24 | r << 16 | g << 8 | b;
+    }
+
+    /** x / 255, rounded, for 0 <= x <= 255 * 255. */
+    private static int div255(int x) {
+        int t = x + 128;
+        return (t + (t >> 8)) >> 8;
+    }
+
+    private static int clamp(int i, int n) {
+        return i < 0 ? 0 : i >= n ? n - 1 : i;
+    }
+
+    private static long fixed(double v) {
+        return Math.round(v * ONE);
+    }
+
+    /** A 2 x 2 box filter; an odd last row or column averages with itself. */
+    static DisplayImage halve(DisplayImage img) {
+        int w = img.width();
+        int h = img.height();
+        int hw = (w + 1) / 2;
+        int hh = (h + 1) / 2;
+        if (img.grey() != null) {
+            byte[] g = img.grey();
+            byte[] out = new byte[hw * hh];
+            for (int y = 0; y < hh; y++) {
+                int r0 = 2 * y * w;
+                int r1 = Math.min(2 * y + 1, h - 1) * w;
+                for (int x = 0; x < hw; x++) {
+                    int x0 = 2 * x;
+                    int x1 = Math.min(x0 + 1, w - 1);
+                    out[y * hw + x] = (byte) (((g[r0 + x0] & 0xff) + (g[r0 + x1] & 0xff) + (g[r1 + x0] & 0xff) + (g[r1 + x1] & 0xff) + 2) >> 2);
+                }
+            }
+            return new DisplayImage(hw, hh, out, null);
+        }
+        int[] p = img.rgb();
+        int[] out = new int[hw * hh];
+        for (int y = 0; y < hh; y++) {
+            int r0 = 2 * y * w;
+            int r1 = Math.min(2 * y + 1, h - 1) * w;
+            for (int x = 0; x < hw; x++) {
+                int x0 = 2 * x;
+                int x1 = Math.min(x0 + 1, w - 1);
+                int c = 0;
+                for (int s = 0; s <= 16; s += 8) {
+                    int sum = ((p[r0 + x0] >> s) & 0xff) + ((p[r0 + x1] >> s) & 0xff) + ((p[r1 + x0] >> s) & 0xff) + ((p[r1 + x1] >> s) & 0xff);
+                    c |= ((sum + 2) >> 2) << s;
+                }
+                out[y * hw + x] = c;
+            }
+        }
+        return new DisplayImage(hw, hh, null, out);
+    }
+
+    private static final int[] GREY = new int[256];
+    private static final int[] GREY_INV = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            GREY[i] = 0xff000000 | i << 16 | i << 8 | i;
+            int j = 255 - i;
+            GREY_INV[i] = 0xff000000 | j << 16 | j << 8 | j;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.rayscribe.ui;
+
+import io.rayscribe.dicom.DisplayImage;
+import io.rayscribe.dicom.Frame;
+import io.rayscribe.dicom.FrameDecoder;
+import io.rayscribe.testing.SharedData;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The viewport's own resampling and overlay blending, on real DICOM frames. */
+class ViewportCompositorTest {
+    private static DisplayImage windowed(String rel) {
+        Frame f = FrameDecoder.shared().decode(SharedData.resolve("dicom/" + rel), 0);
+        return f.render(f.defaultWindow());
+    }
+
+    private static int grey(int argb) {
+        return argb & 0xff;
+    }
+
+    @Test
+    void oneToOneViewShowsTheWindowedPixelsExactly() {
+        DisplayImage img = windowed("radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm");
+        int w = img.width();
+        int h = img.height();
+        ViewTransform view = ViewTransform.place(w, h, w, h, 1, 0, 0, 0, false, false);
+        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false, view, w, h, null);
+        for (int i = 0; i < w * h; i += 97) {
+            assertEquals(0xff000000 | (img.grey()[i] & 0xff) * 0x010101, out[i], "pixel " + i);
+        }
+    }
+
+    @Test
+    void quarterTurnAndFlipMovePixelsWhereTheViewerPutsThem() {
+        DisplayImage img = windowed("mr/MR_small_explicitLE.dcm");
+        int w = img.width();
+        int h = img.height();
+        // 90° clockwise: frame (x, y) lands at viewport (h - 1 - y, x)
+        int[] turned = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
+                ViewTransform.place(h, w, w, h, 1, 0, 0, 90, false, false), h, w, null);
+        for (int y = 0; y < h; y += 7) {
+            for (int x = 0; x < w; x += 5) {
+                assertEquals(img.grey()[y * w + x] & 0xff, grey(turned[x * h + (h - 1 - y)]), "turned " + x + "," + y);
+            }
+        }
+        // horizontal flip and invert
+        int[] flipped = new ViewportCompositor().compose(new ViewportCompositor.Source(img), true,
+                ViewTransform.place(w, h, w, h, 1, 0, 0, 0, true, false), w, h, null);
+        for (int y = 0; y < h; y += 7) {
+            for (int x = 0; x < w; x += 5) {
+                assertEquals(255 - (img.grey()[y * w + x] & 0xff), grey(flipped[y * w + (w - 1 - x)]), "flipped " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void outsideTheFrameIsTransparentAndPanMovesTheFrame() {
+        DisplayImage img = windowed("mr/MR_small_explicitLE.dcm");
+        int w = img.width();
+        int h = img.height();
+        // a viewport twice the frame's size, the frame panned 10 px right of centre
+        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
+                ViewTransform.place(2 * w, 2 * h, w, h, 1, 10, 0, 0, false, false), 2 * w, 2 * h, null);
+        int left = w / 2 + 10;
+        int top = h / 2;
+        assertEquals(0, out[0], "corner outside the frame");
+        assertEquals(0, out[top * 2 * w + left - 1], "just left of the frame");
+        assertEquals(0xff000000 | (img.grey()[0] & 0xff) * 0x010101, out[top * 2 * w + left], "the frame's first pixel");
+        assertEquals(img.grey()[(h - 1) * w + w - 1] & 0xff, grey(out[(top + h - 1) * 2 * w + left + w - 1]), "its last");
+        assertEquals(0, out[(top + h) * 2 * w + left], "just below the frame");
+    }
+
+    @Test
+    void shrinkingSamplesABoxFilteredHalvingSoFineDetailDoesNotAlias() {
+        // a one-pixel checkerboard: plain bilinear sampling at 1/4 scale would land on single pixels (0 or 255)
+        int n = 256;
+        byte[] board = new byte[n * n];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                board[y * n + x] = (byte) (((x + y) & 1) == 0 ? 0 : 255);
+            }
+        }
+        DisplayImage img = new DisplayImage(n, n, board, null);
+        assertEquals(2, ViewportCompositor.levelFor(0.25));
+        assertEquals(0, ViewportCompositor.levelFor(0.6));
+        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
+                ViewTransform.place(n / 4, n / 4, n, n, 0.25, 0, 0, 0, false, false), n / 4, n / 4, null);
+        for (int p : out) {
+            assertEquals(128, grey(p), 2);
+        }
+    }
+
+    @Test
+    void halvingOfARealRadiographAveragesBlocks() {
+        DisplayImage img = windowed("radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm");
+        DisplayImage half = ViewportCompositor.halve(img);
+        assertEquals((img.width() + 1) / 2, half.width());
+        int w = img.width();
+        for (int y = 0; y < half.height() - 1; y += 13) {
+            for (int x = 0; x < half.width() - 1; x += 11) {
+                int sum = (img.grey()[2 * y * w + 2 * x] & 0xff) + (img.grey()[2 * y * w + 2 * x + 1] & 0xff)
+                        + (img.grey()[(2 * y + 1) * w + 2 * x] & 0xff) + (img.grey()[(2 * y + 1) * w + 2 * x + 1] & 0xff);
+                assertEquals((sum + 2) / 4, half.grey()[y * half.width() + x] & 0xff);
+            }
+        }
+    }
+
+    @Test
+    void colourFramesKeepTheirColours() {
+        DisplayImage img = windowed("us/US_rgb_explicitLE.dcm");
+        assertTrue(img.isColor());
+        int w = img.width();
+        int h = img.height();
+        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
+                ViewTransform.place(w, h, w, h, 1, 0, 0, 0, false, false), w, h, null);
+        for (int i = 0; i < w * h; i += 101) {
+            assertEquals(0xff000000 | img.rgb()[i], out[i], "pixel " + i);
+        }
+    }
+
+    @Test
+    void overlayIsBlendedOverTheFrameAndOnlyThere() {
+        DisplayImage img = windowed("mr/MR_small_explicitLE.dcm");
+        int w = img.width();
+        int h = img.height();
+        // a uniform map: every level is the same, so every frame pixel gets the same colour over it
+        Heatmap uniform = new Heatmap(new float[] {0.3f, 0.3f, 0.3f, 0.3f}, 2, 2);
+        ViewTransform view = ViewTransform.place(2 * w, 2 * h, w, h, 1, 0, 0, 0, false, false);
+        ViewportCompositor c = new ViewportCompositor();
+        ViewportCompositor.Source src = new ViewportCompositor.Source(img);
+        int[] plain = c.compose(src, false, view, 2 * w, 2 * h, null).clone();
+        int[] over = c.compose(src, false, view, 2 * w, 2 * h, ViewportCompositor.HeatLayer.of(uniform, 0.7)).clone();
+        int colour = Heatmap.colours(0.7)[uniform.levels()[0] & 0xff];
+        for (int i = 0; i < plain.length; i += 37) {
+            assertEquals(plain[i] == 0 ? 0 : ViewportCompositor.over(colour, plain[i]), over[i], "pixel " + i);
+        }
+        // opacity 0 leaves the frame as it was; the frame pixels under a visible overlay change
+        assertArrayEquals(plain, c.compose(src, false, view, 2 * w, 2 * h, ViewportCompositor.HeatLayer.of(uniform, 0)));
+        int centre = h * 2 * w + w;
+        assertNotEquals(plain[centre], over[centre]);
+    }
+
+    @Test
+    void overlayPeakLandsOnItsPromptCell() {
+        int n = 64;
+        DisplayImage flat = new DisplayImage(n, n, new byte[n * n], null);
+        float[] map = new float[16];
+        map[4 * 1 + 2] = 1; // row 1, column 2 of a 4 x 4 grid
+        Heatmap h = new Heatmap(map, 4, 4);
+        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(flat), false,
+                ViewTransform.place(n, n, n, n, 1, 0, 0, 0, false, false), n, n, ViewportCompositor.HeatLayer.of(h, 1));
+        int brightest = 0; // the colour map's high end is the reddest (over black)
+        for (int i = 1; i < out.length; i++) {
+            if (((out[i] >> 16) & 0xff) > ((out[brightest] >> 16) & 0xff)) {
+                brightest = i;
+            }
+        }
+        int x = brightest % n;
+        int y = brightest / n;
+        assertTrue(x >= 32 && x < 48 && y >= 16 && y < 32, "peak at " + x + "," + y);
+    }
+
+    @Test
+    void viewTransformInverseAndQuarterTurnsAreExact() {
+        ViewTransform t = ViewTransform.place(800, 600, 512, 400, 1.37, 12, -30, 270, true, false);
+        ViewTransform back = t.then(t.inverse());
+        assertTrue(back.isIdentity(1e-9), back.toString());
+        ViewTransform q = ViewTransform.place(100, 100, 100, 100, 1, 0, 0, 90, false, false);
+        assertEquals(0, q.mxx());
+        assertEquals(-1, q.mxy());
+        assertEquals(1, q.myx());
+        assertEquals(1.37, t.scaleFactor(), 1e-12);
+        // the frame's centre stays at the viewport's centre plus the pan, whatever the rotation
+        assertEquals(412, t.x(256, 200), 1e-9);
+        assertEquals(270, t.y(256, 200), 1e-9);
+    }
+}
