@@ -1,6 +1,7 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.dicom.DisplayImage;
+import io.rayscribe.core.ThreadPriorities;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.Window;
 import javafx.application.Platform;
@@ -75,7 +76,8 @@ public final class ImageRenderer implements AutoCloseable {
 
     public ImageRenderer(Consumer<Composite> onImage) {
         this.onImage = onImage;
-        thread = new Thread(this::loop, "image-renderer");
+        // below the UI thread (like every worker): the FX thread must win a core over a render it is not waiting for
+        thread = new Thread(ThreadPriorities.background(this::loop), "image-renderer");
         thread.setDaemon(true);
         thread.start();
     }

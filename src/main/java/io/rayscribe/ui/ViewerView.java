@@ -40,6 +40,8 @@ public final class ViewerView extends StackPane {
     private double heatOpacity = 0.5;
     /** What the image on screen was rendered for (null before the first image). */
     private ImageRenderer.Request shown;
+    /** The latest request sent to the renderer. */
+    private ImageRenderer.Request requested;
     private final Label topLeft = corner(Pos.TOP_LEFT);
     private final Label topRight = corner(Pos.TOP_RIGHT);
     private final Label bottomLeft = corner(Pos.BOTTOM_LEFT);
@@ -124,16 +126,20 @@ public final class ViewerView extends StackPane {
         if (f == null) {
             image.setImage(null);
             shown = null;
-            renderer.request(null);
+            requested = null;
             return;
         }
         if (getWidth() <= 0 || getHeight() <= 0) {
             return; // not laid out yet: the size listeners ask again
         }
         double scale = outputScale();
-        renderer.request(new ImageRenderer.Request(f, vm.windowProperty().get(), vm.invertProperty().get(),
+        ImageRenderer.Request r = new ImageRenderer.Request(f, vm.windowProperty().get(), vm.invertProperty().get(),
                 currentView(f).scaled(scale), (int) Math.ceil(getWidth() * scale), (int) Math.ceil(getHeight() * scale),
-                heatShown.get() ? heatmap : null, heatOpacity));
+                heatShown.get() ? heatmap : null, heatOpacity);
+        if (!r.equals(requested)) { // a layout pass that moved nothing must not repaint the viewport
+            renderer.request(r);
+            requested = r;
+        }
         followView();
     }
 
