@@ -24,11 +24,16 @@ import java.util.function.Consumer;
  */
 public final class ImageRenderer implements AutoCloseable {
     /**
-     * What to show: the frame through this window, placed by {@code view} (frame pixels to device pixels) in a
-     * viewport of {@code width x height} device pixels, with the heatmap (or null) at this opacity on top.
+     * What to show: the frame through this window with the heatmap (or null) at this opacity on top, as a
+     * {@code width x height} image whose top-left corner sits at device pixel ({@code x}, {@code y}) of the
+     * viewport; {@code view} maps frame pixels to the image's pixels.
      */
-    record Request(Frame frame, Window window, boolean invert, ViewTransform view, int width, int height,
+    record Request(Frame frame, Window window, boolean invert, ViewTransform view, int x, int y, int width, int height,
                    Heatmap heat, double heatOpacity) {
+        /** Frame pixels to the viewport's device pixels. */
+        ViewTransform frameToViewport() {
+            return view.then(ViewTransform.translation(x, y));
+        }
     }
 
     /** A finished render: the image and the request it shows. */

@@ -29,6 +29,10 @@ record ViewTransform(double mxx, double mxy, double tx, double myx, double myy, 
                 myx, myy, viewHeight / 2 + panY - (myx * cx + myy * cy));
     }
 
+    static ViewTransform translation(double dx, double dy) {
+        return new ViewTransform(1, 0, dx, 0, 1, dy);
+    }
+
     /** Quarter turns give exact 0 and ±1 (cos 90° is 6e-17 in floating point, which would blur a 1:1 view). */
     private static double exact(double v) {
         double r = Math.rint(v);

@@ -20,6 +20,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.transform.Affine;
+import javafx.scene.transform.Translate;
 
 import java.util.List;
 
@@ -40,6 +41,10 @@ public final class ViewerView extends StackPane {
     private double heatOpacity = 0.5;
     /** What the image on screen was rendered for (null before the first image). */
     private ImageRenderer.Request shown;
+    /** The transform the image on screen is placed by. */
+    private ViewTransform imagePlacement;
+    /** The view the outlines are placed for. */
+    private ViewTransform outlinesView;
     /** The latest request sent to the renderer. */
     private ImageRenderer.Request requested;
     private final Label topLeft = corner(Pos.TOP_LEFT);
@@ -61,6 +66,9 @@ public final class ViewerView extends StackPane {
         image.setSmooth(true);
         image.setPreserveRatio(false);
         outlines.setMouseTransparent(true);
+        // Placed by their transforms, not by layout: a new image or view must not re-lay out the window.
+        image.setManaged(false);
+        outlines.setManaged(false);
         canvas.setManaged(true);
         Rectangle clip = new Rectangle();
         clip.widthProperty().bind(widthProperty());
@@ -127,20 +135,47 @@ public final class ViewerView extends StackPane {
             image.setImage(null);
             shown = null;
             requested = null;
+            imagePlacement = null;
             return;
         }
         if (getWidth() <= 0 || getHeight() <= 0) {
             return; // not laid out yet: the size listeners ask again
         }
-        double scale = outputScale();
-        ImageRenderer.Request r = new ImageRenderer.Request(f, vm.windowProperty().get(), vm.invertProperty().get(),
-                currentView(f).scaled(scale), (int) Math.ceil(getWidth() * scale), (int) Math.ceil(getHeight() * scale),
-                heatShown.get() ? heatmap : null, heatOpacity);
+        ImageRenderer.Request r = request(f, outputScale());
         if (!r.equals(requested)) { // a layout pass that moved nothing must not repaint the viewport
             renderer.request(r);
             requested = r;
         }
         followView();
+    }
+
+    /**
+     * The render that shows the current view: only the part of the viewport the frame covers (at "fit" with a
+     * portrait frame, the bands beside it are left to the viewport's background), in device pixels.
+     */
+    private ImageRenderer.Request request(Frame f, double scale) {
+        ViewTransform device = currentView(f).scaled(scale);
+        int viewW = (int) Math.ceil(getWidth() * scale);
+        int viewH = (int) Math.ceil(getHeight() * scale);
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        for (int corner = 0; corner < 4; corner++) {
+            double fx = (corner & 1) == 0 ? 0 : f.width();
+            double fy = (corner & 2) == 0 ? 0 : f.height();
+            minX = Math.min(minX, device.x(fx, fy));
+            maxX = Math.max(maxX, device.x(fx, fy));
+            minY = Math.min(minY, device.y(fx, fy));
+            maxY = Math.max(maxY, device.y(fx, fy));
+        }
+        int x0 = (int) Math.max(0, Math.min(viewW - 1, Math.floor(minX)));
+        int y0 = (int) Math.max(0, Math.min(viewH - 1, Math.floor(minY)));
+        int x1 = (int) Math.max(x0 + 1, Math.min(viewW, Math.ceil(maxX))); // at least one (transparent) pixel
+        int y1 = (int) Math.max(y0 + 1, Math.min(viewH, Math.ceil(maxY)));
+        return new ImageRenderer.Request(f, vm.windowProperty().get(), vm.invertProperty().get(),
+                device.then(ViewTransform.translation(-x0, -y0)), x0, y0, x1 - x0, y1 - y0,
+                heatShown.get() ? heatmap : null, heatOpacity);
     }
 
     /** FX thread: the renderer's image reaches the screen. */
@@ -179,13 +214,19 @@ public final class ViewerView extends StackPane {
             return;
         }
         ViewTransform now = currentView(f);
-        outlines.getTransforms().setAll(affine(now));
-        ViewTransform rendered = shown.view().scaled(1 / outputScale());
+        if (!now.equals(outlinesView)) {
+            outlines.getTransforms().setAll(affine(now));
+            outlinesView = now;
+        }
+        double scale = outputScale();
+        // the image's own coordinates (layout units) to the viewport: its offset, then the view's change since
+        ViewTransform offset = ViewTransform.translation(shown.x() / scale, shown.y() / scale);
+        ViewTransform rendered = shown.frameToViewport().scaled(1 / scale);
         ViewTransform change = shown.frame() == f ? rendered.inverse().then(now) : ViewTransform.IDENTITY;
-        if (change.isIdentity(1e-9)) {
-            image.getTransforms().clear();
-        } else {
-            image.getTransforms().setAll(affine(change));
+        ViewTransform placement = change.isIdentity(1e-9) ? offset : offset.then(change);
+        if (!placement.equals(imagePlacement)) { // an unchanged transform must not repaint the viewport
+            image.getTransforms().setAll(placement == offset ? new Translate(offset.tx(), offset.ty()) : affine(placement));
+            imagePlacement = placement;
         }
     }
 
@@ -361,14 +402,20 @@ public final class ViewerView extends StackPane {
      */
     public boolean showsCurrentView() {
         Frame f = vm.frameProperty().get();
-        return hasImage() && image.getTransforms().isEmpty() && vm.windowProperty().get().equals(shown.window())
-                && vm.invertProperty().get() == shown.invert()
-                && shown.view().scaled(1 / outputScale()).inverse().then(currentView(f)).isIdentity(1e-9);
+        return hasImage() && image.getTransforms().size() == 1 && image.getTransforms().get(0) instanceof Translate
+                && vm.windowProperty().get().equals(shown.window()) && vm.invertProperty().get() == shown.invert()
+                && shown.frameToViewport().scaled(1 / outputScale()).inverse().then(currentView(f)).isIdentity(1e-9);
     }
 
-    /** The on-screen image's pixel (premultiplied ARGB) at this viewport position in device pixels (a test hook). */
+    /**
+     * The on-screen image's pixel (premultiplied ARGB) at this viewport position in device pixels, 0 where the
+     * image does not reach (a test hook).
+     */
     public int shownPixel(int x, int y) {
-        return image.getImage().getPixelReader().getArgb(x, y);
+        int ix = x - shown.x();
+        int iy = y - shown.y();
+        boolean inside = ix >= 0 && iy >= 0 && ix < shown.width() && iy < shown.height();
+        return inside ? image.getImage().getPixelReader().getArgb(ix, iy) : 0;
     }
 
     /** Whether the current frame is on screen (not only an earlier one). */
