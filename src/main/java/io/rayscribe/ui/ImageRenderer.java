@@ -1,7 +1,6 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.dicom.DisplayImage;
-import io.rayscribe.core.ThreadPriorities;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.Window;
 import javafx.application.Platform;
@@ -81,8 +80,9 @@ public final class ImageRenderer implements AutoCloseable {
 
     public ImageRenderer(Consumer<Composite> onImage) {
         this.onImage = onImage;
-        // below the UI thread (like every worker): the FX thread must win a core over a render it is not waiting for
-        thread = new Thread(ThreadPriorities.background(this::loop), "image-renderer");
+        // Not niced like the other workers: under other processes' load a niced renderer got ~10 % of a core
+        // and a window/level drag fell to 6 frames/s; during a draft it composes only a few images.
+        thread = new Thread(this::loop, "image-renderer");
         thread.setDaemon(true);
         thread.start();
     }
