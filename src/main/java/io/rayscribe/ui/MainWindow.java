@@ -199,7 +199,7 @@ public final class MainWindow implements AutoCloseable {
                     UiWarmUp.run(e.regions()); // the plain-Java side of a draft, pre-run off the FX thread
                     return e;
                 })
-                .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> attentionPanel.prepareRows(e.regions(), () -> {
+                .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> attentionPanel.prepareRows(e.regions(), () -> editor.rehearseStreaming(() -> {
                     if (shape[0] != null) {
                         attention.knownShape(shape[0][0], shape[0][1]);
                     }
@@ -209,7 +209,7 @@ public final class MainWindow implements AutoCloseable {
                         old.close();
                     }
                     main.statusProperty().set("Model ready: " + e.modelName() + " on " + e.device());
-                })))
+                }))))
                 .onFailure(e -> modelUnavailable(dir, e)));
     }
 

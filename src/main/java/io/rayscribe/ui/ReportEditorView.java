@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import io.rayscribe.report.AiSpan;
 import io.rayscribe.report.Report;
 import io.rayscribe.report.Section;
+import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -30,6 +31,7 @@ import org.fxmisc.richtext.model.StyleSpans;
 import org.fxmisc.richtext.model.StyleSpansBuilder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -339,6 +341,55 @@ public final class ReportEditorView extends VBox {
                 l.accept(s, areas.get(s).getText());
             }
         }
+    }
+
+    /**
+     * FX thread, before the first draft: streams a few AI-styled chunks into a transparent, unmanaged twin of the
+     * findings area placed in this editor, one chunk per frame, restyles it as a draft's end does, removes it and
+     * runs {@code then}. The twin sits on the same CSS path as the real areas, so this window's style caches,
+     * paragraph cells and text layouts for AI text exist before the first draft; the report is not touched.
+     * (The hidden rehearsal scene cannot do this part: style caches belong to a scene.)
+     */
+    void rehearseStreaming(Runnable then) {
+        if (!Boolean.parseBoolean(System.getProperty("rayscribe.ui.editorRehearsal", "true"))) {
+            then.run();
+            return;
+        }
+        StyleClassedTextArea findings = areas.get(Section.FINDINGS);
+        StyleClassedTextArea twin = new StyleClassedTextArea();
+        twin.getStyleClass().add("report-area");
+        twin.setWrapText(true);
+        twin.setManaged(false);
+        twin.setOpacity(0);
+        twin.setMouseTransparent(true);
+        twin.setFocusTraversable(false);
+        twin.resizeRelocate(findings.getLayoutX(), findings.getLayoutY(), Math.max(100, findings.getWidth()),
+                Math.max(70, findings.getHeight()));
+        getChildren().add(twin);
+        List<Runnable> steps = new ArrayList<>();
+        for (String chunk : new String[] {"The lungs are clear. ", "No pleural effusion or pneumothorax. ",
+            "Heart size is normal.\n", "Mediastinal contours are within normal limits. "}) {
+            steps.add(() -> twin.append(chunk, "ai-text"));
+        }
+        steps.add(() -> restyle(twin, List.of(new AiSpan(Section.FINDINGS, 0, twin.getLength() / 2, 0, 1))));
+        steps.add(() -> getChildren().remove(twin));
+        new AnimationTimer() {
+            private int next;
+
+            @Override
+            public void handle(long now) {
+                try {
+                    steps.get(next++).run();
+                } catch (RuntimeException e) {
+                    next = steps.size(); // only a head start: the real areas work the same without it
+                    getChildren().remove(twin);
+                }
+                if (next >= steps.size()) {
+                    stop();
+                    then.run();
+                }
+            }
+        }.start();
     }
 
     /** Restyles the whole text in one model change (one re-layout), not one change per span. */

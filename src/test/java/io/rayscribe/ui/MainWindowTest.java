@@ -27,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.rayscribe.ui.UiTestSupport.fx;
@@ -62,8 +64,19 @@ class MainWindowTest {
 
     private void loadModel() throws Exception {
         Path bundle = UiTestSupport.randomBundle();
+        int editorChildren = onFx(() -> w.editor().getChildrenUnmodifiable().size());
+        Map<Section, String> before = new EnumMap<>(Section.class);
+        for (Section s : Section.values()) {
+            before.put(s, onFx(() -> w.reports().report().text(s)));
+        }
         fx(() -> w.loadModel(bundle));
         waitFor(120, "the model to load", () -> w.draft().engineProperty().get() != null);
+        // the pre-draft rehearsal in the editor leaves nothing behind: no extra node, the report's text as it was
+        assertEquals(editorChildren, onFx(() -> w.editor().getChildrenUnmodifiable().size()));
+        for (Section s : Section.values()) {
+            assertEquals(before.get(s), onFx(() -> w.reports().report().text(s)), s + " in the report");
+            assertEquals(before.get(s), onFx(() -> w.editor().area(s).getText()), s + " area");
+        }
     }
 
     @Test
