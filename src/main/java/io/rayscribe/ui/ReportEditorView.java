@@ -22,9 +22,11 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import org.fxmisc.richtext.event.MouseOverTextEvent;
 import org.fxmisc.richtext.model.StyleSpans;
@@ -344,8 +346,8 @@ public final class ReportEditorView extends VBox {
     }
 
     /**
-     * FX thread, before the first draft: streams a few AI-styled chunks into a transparent, unmanaged twin of the
-     * findings area placed in this editor, one chunk per frame, restyles it as a draft's end does, removes it and
+     * FX thread, before the first draft: streams a few AI-styled chunks into an unmanaged twin of the findings
+     * area placed in this editor but clipped away, one chunk per frame, restyles it as a draft's end does, removes it and
      * runs {@code then}. The twin sits on the same CSS path as the real areas, so this window's style caches,
      * paragraph cells and text layouts for AI text exist before the first draft; the report is not touched.
      * (The hidden rehearsal scene cannot do this part: style caches belong to a scene.)
@@ -360,19 +362,22 @@ public final class ReportEditorView extends VBox {
         twin.getStyleClass().add("report-area");
         twin.setWrapText(true);
         twin.setManaged(false);
-        twin.setOpacity(0);
-        twin.setMouseTransparent(true);
         twin.setFocusTraversable(false);
-        twin.resizeRelocate(findings.getLayoutX(), findings.getLayoutY(), Math.max(100, findings.getWidth()),
-                Math.max(70, findings.getHeight()));
-        getChildren().add(twin);
+        twin.resize(Math.max(100, findings.getWidth()), Math.max(70, findings.getHeight()));
+        // Inside a holder clipped to nothing: laid out and styled, never drawn. (Each step still makes JavaFX
+        // repaint the whole window once, ~25-40 ms of software rendering; that happens before Draft is enabled.)
+        Pane holder = new Pane(twin);
+        holder.setManaged(false);
+        holder.setMouseTransparent(true);
+        holder.setClip(new Rectangle(0, 0, 0, 0));
+        getChildren().add(holder);
         List<Runnable> steps = new ArrayList<>();
         for (String chunk : new String[] {"The lungs are clear. ", "No pleural effusion or pneumothorax. ",
             "Heart size is normal.\n", "Mediastinal contours are within normal limits. "}) {
             steps.add(() -> twin.append(chunk, "ai-text"));
         }
         steps.add(() -> restyle(twin, List.of(new AiSpan(Section.FINDINGS, 0, twin.getLength() / 2, 0, 1))));
-        steps.add(() -> getChildren().remove(twin));
+        steps.add(() -> getChildren().remove(holder));
         new AnimationTimer() {
             private int next;
 
@@ -382,7 +387,7 @@ public final class ReportEditorView extends VBox {
                     steps.get(next++).run();
                 } catch (RuntimeException e) {
                     next = steps.size(); // only a head start: the real areas work the same without it
-                    getChildren().remove(twin);
+                    getChildren().remove(holder);
                 }
                 if (next >= steps.size()) {
                     stop();
