@@ -4,7 +4,6 @@ import atlantafx.base.theme.Styles;
 import io.rayscribe.report.AiSpan;
 import io.rayscribe.report.Report;
 import io.rayscribe.report.Section;
-import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -377,24 +376,10 @@ public final class ReportEditorView extends VBox {
             steps.add(() -> twin.append(chunk, "ai-text"));
         }
         steps.add(() -> restyle(twin, List.of(new AiSpan(Section.FINDINGS, 0, twin.getLength() / 2, 0, 1))));
-        steps.add(() -> getChildren().remove(holder));
-        new AnimationTimer() {
-            private int next;
-
-            @Override
-            public void handle(long now) {
-                try {
-                    steps.get(next++).run();
-                } catch (RuntimeException e) {
-                    next = steps.size(); // only a head start: the real areas work the same without it
-                    getChildren().remove(holder);
-                }
-                if (next >= steps.size()) {
-                    stop();
-                    then.run();
-                }
-            }
-        }.start();
+        UiWarmUp.onePerFrame(steps, () -> {
+            getChildren().remove(holder);
+            then.run();
+        });
     }
 
     /** Restyles the whole text in one model change (one re-layout), not one change per span. */

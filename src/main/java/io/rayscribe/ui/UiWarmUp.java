@@ -144,7 +144,14 @@ final class UiWarmUp {
             return;
         }
         rehearsed = true;
-        List<Runnable> steps = new ArrayList<>(rehearsal(regions));
+        onePerFrame(new ArrayList<>(rehearsal(regions)), then);
+    }
+
+    /**
+     * FX thread: runs one step per pulse, then {@code then}. A step that fails ends the steps early and
+     * {@code then} still runs: a rehearsal is only a head start.
+     */
+    static void onePerFrame(List<Runnable> steps, Runnable then) {
         new AnimationTimer() {
             private int next;
 

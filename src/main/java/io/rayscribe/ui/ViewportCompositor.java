@@ -128,20 +128,7 @@ final class ViewportCompositor {
     }
 
     private static int bilinearGrey(DisplayImage img, long su, long sv) {
-        int w = img.width();
-        int h = img.height();
-        int x0 = (int) (su >> 16);
-        int y0 = (int) (sv >> 16);
-        int fx = (int) (su >> 8) & 0xff;
-        int fy = (int) (sv >> 8) & 0xff;
-        int xa = clamp(x0, w);
-        int xb = clamp(x0 + 1, w);
-        int ra = clamp(y0, h) * w;
-        int rb = clamp(y0 + 1, h) * w;
-        byte[] g = img.grey();
-        int top = (g[ra + xa] & 0xff) * (256 - fx) + (g[ra + xb] & 0xff) * fx;
-        int bottom = (g[rb + xa] & 0xff) * (256 - fx) + (g[rb + xb] & 0xff) * fx;
-        return (top * (256 - fy) + bottom * fy + (1 << 15)) >>> 16;
+        return bilinearByte(img.grey(), img.width(), img.height(), su, sv);
     }
 
     private static int bilinearRgb(DisplayImage img, long su, long sv) {
@@ -188,13 +175,14 @@ final class ViewportCompositor {
                     composed[row + ox] = 0; // outside the frame: no overlay either
                     continue;
                 }
-                int c = colours[bilinearLevel(levels, heat.width(), heat.height(), su, sv)];
+                int c = colours[bilinearByte(levels, heat.width(), heat.height(), su, sv)];
                 composed[row + ox] = over(c, p);
             }
         }
     }
 
-    private static int bilinearLevel(byte[] g, int w, int h, long su, long sv) {
+    /** One byte per sample (grey levels, colour-map levels), {@code w x h}, sampled at 16.16 fixed point. */
+    private static int bilinearByte(byte[] g, int w, int h, long su, long sv) {
         int x0 = (int) (su >> 16);
         int y0 = (int) (sv >> 16);
         int fx = (int) (su >> 8) & 0xff;
