@@ -11,6 +11,7 @@ import javafx.scene.image.WritableImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -122,7 +123,7 @@ public final class ImageRenderer implements AutoCloseable {
 
     private void render(Request r) {
         long t0 = System.nanoTime();
-        if (r.frame() != sourceFrame || !r.window().equals(sourceWindow)) {
+        if (r.frame() != sourceFrame || !Objects.equals(r.window(), sourceWindow)) { // colour frames have no window
             source = new ViewportCompositor.Source(r.frame().render(r.window()));
             sourceFrame = r.frame();
             sourceWindow = r.window();

@@ -8,10 +8,10 @@ import io.rayscribe.dicom.Study;
 import io.rayscribe.dicom.Window;
 import io.rayscribe.model.PromptRegion;
 import javafx.beans.InvalidationListener;
-import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Group;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
@@ -23,6 +23,7 @@ import javafx.scene.transform.Affine;
 import javafx.scene.transform.Translate;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The image viewport: the frame with the attention heatmap on top (composed at the viewport's pixel size
@@ -387,11 +388,6 @@ public final class ViewerView extends StackPane {
         return heatShown.get();
     }
 
-    /** The heatmap layer's current opacity (0-1). */
-    public double heatmapOpacity() {
-        return heatOpacity;
-    }
-
     public ImageRenderer renderer() {
         return renderer;
     }
@@ -403,7 +399,7 @@ public final class ViewerView extends StackPane {
     public boolean showsCurrentView() {
         Frame f = vm.frameProperty().get();
         return hasImage() && image.getTransforms().size() == 1 && image.getTransforms().get(0) instanceof Translate
-                && vm.windowProperty().get().equals(shown.window()) && vm.invertProperty().get() == shown.invert()
+                && Objects.equals(vm.windowProperty().get(), shown.window()) && vm.invertProperty().get() == shown.invert()
                 && shown.frameToViewport().scaled(1 / outputScale()).inverse().then(currentView(f)).isIdentity(1e-9);
     }
 

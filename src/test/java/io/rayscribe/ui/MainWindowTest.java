@@ -257,6 +257,31 @@ class MainWindowTest {
     }
 
     @Test
+    void colourImagesShowInColour() throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/us/US_rgb_explicitLE.dcm"))));
+        waitFor(60, "the colour image on screen", () -> w.viewerView().showsCurrentView());
+        assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_RIGHT)).contains("RGB"));
+        // somewhere in the middle of an ultrasound with colour annotations, some pixel is not grey
+        int width = (int) (double) onFx(() -> w.viewerView().getWidth());
+        int height = (int) (double) onFx(() -> w.viewerView().getHeight());
+        boolean coloured = false;
+        for (int y = height / 4; y < 3 * height / 4 && !coloured; y += 3) {
+            for (int x = width / 4; x < 3 * width / 4 && !coloured; x += 3) {
+                int px = shownPixel(x, y);
+                int r = (px >> 16) & 0xff;
+                int g = (px >> 8) & 0xff;
+                int b = px & 0xff;
+                coloured = Math.abs(r - g) > 20 || Math.abs(g - b) > 20;
+            }
+        }
+        assertTrue(coloured, "a colour pixel on screen");
+    }
+
+    private int shownPixel(int x, int y) throws Exception {
+        return onFx(() -> w.viewerView().shownPixel(x, y));
+    }
+
+    @Test
     void badFilesAreListedAndAMissingModelKeepsTheViewerWorking(FxRobot robot) throws Exception {
         Path dir = reportsDir.resolve("mixed");
         Files.createDirectories(dir);
