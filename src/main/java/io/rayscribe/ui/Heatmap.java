@@ -88,11 +88,6 @@ public final class Heatmap {
         return out;
     }
 
-    /** A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value. */
-    public static int argb(float v) {
-        return LUT[level(v)];
-    }
-
     private static int level(float v) {
         return Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
@@ -102,7 +97,10 @@ public final class Heatmap {
         return "Heatmap[" + rows + "x" + cols + "]";
     }
 
-    /** The colour map sampled at 256 levels (per-pixel maths would cost milliseconds). */
+    /**
+     * A perceptual colour map (inferno-like, black -> purple -> orange -> yellow) with alpha rising with value,
+     * sampled at 256 levels (per-pixel maths would cost milliseconds).
+     */
     private static final int[] LUT = new int[256];
 
     static {
