@@ -3,7 +3,7 @@ package io.rayscribe.ui;
 import io.rayscribe.model.AttentionMaps;
 
 /**
- * Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1) and its overlay image.
+ * Attention over the soft-visual-prompt grid ({@code rows x cols}, row-major, 0..1) and its overlay levels.
  * Immutable to its users; the overlay's levels are computed once, on whichever thread asks first (the
  * attention worker asks before the map reaches the UI thread).
  */

@@ -88,7 +88,7 @@ public final class ImageRenderer implements AutoCloseable {
         thread.start();
     }
 
-    /** Any thread: asks for a render (null: nothing to show); an older request not yet started is dropped. */
+    /** Any thread: asks for a render (null: none); an older request not yet started is dropped. */
     void request(Request r) {
         synchronized (lock) {
             pending = r;
@@ -170,7 +170,7 @@ public final class ImageRenderer implements AutoCloseable {
         return heatLayer;
     }
 
-    /** Milliseconds the last render took on the renderer thread (LUT + conversion). */
+    /** Milliseconds the last render took on the renderer thread (windowing, resampling, overlay, copy). */
     public double lastRenderMillis() {
         return lastRenderNanos / 1e6;
     }

@@ -137,6 +137,7 @@ public final class ViewerView extends StackPane {
             shown = null;
             requested = null;
             imagePlacement = null;
+            renderer.request(null); // a render of the closed study still pending is not needed
             return;
         }
         if (getWidth() <= 0 || getHeight() <= 0) {

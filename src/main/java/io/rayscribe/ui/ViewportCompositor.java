@@ -33,12 +33,29 @@ final class ViewportCompositor {
         }
     }
 
+    /** One level of a frame: {@code width x height}, one byte plane for grey or three (red, green, blue) for colour. */
+    record Level(int width, int height, byte[][] planes) {
+        static Level of(DisplayImage img) {
+            if (!img.isColor()) {
+                return new Level(img.width(), img.height(), new byte[][] {img.grey()});
+            }
+            int[] rgb = img.rgb();
+            byte[][] planes = new byte[3][rgb.length];
+            for (int i = 0; i < rgb.length; i++) {
+                planes[0][i] = (byte) (rgb[i] >> 16);
+                planes[1][i] = (byte) (rgb[i] >> 8);
+                planes[2][i] = (byte) rgb[i];
+            }
+            return new Level(img.width(), img.height(), planes);
+        }
+    }
+
     /** One windowed frame at full resolution and the box-filtered halvings built when a view needs them. */
     static final class Source {
-        private final List<DisplayImage> levels = new ArrayList<>();
+        private final List<Level> levels = new ArrayList<>();
 
         Source(DisplayImage windowed) {
-            levels.add(windowed);
+            levels.add(Level.of(windowed));
         }
 
         int width() {
@@ -50,9 +67,9 @@ final class ViewportCompositor {
         }
 
         /** Level {@code k} is the frame halved {@code k} times (or the smallest level there is). */
-        DisplayImage level(int k) {
+        Level level(int k) {
             while (levels.size() <= k) {
-                DisplayImage last = levels.get(levels.size() - 1);
+                Level last = levels.get(levels.size() - 1);
                 if (last.width() == 1 && last.height() == 1) {
                     break;
                 }
@@ -75,8 +92,9 @@ final class ViewportCompositor {
             outHeight = height;
             baseSource = null;
         }
+        ViewTransform inverse = view.inverse();
         if (src != baseSource || invert != baseInvert || !view.equals(baseView)) {
-            resample(src, invert, view.inverse(), width, height, base);
+            resample(src, invert, inverse, width, height, base);
             baseSource = src;
             baseInvert = invert;
             baseView = view;
@@ -84,7 +102,7 @@ final class ViewportCompositor {
         if (heat == null) {
             return base;
         }
-        blendHeat(src.width(), src.height(), view.inverse(), width, height, heat);
+        blendHeat(src.width(), src.height(), inverse, width, height, heat);
         return composed;
     }
 
@@ -95,7 +113,10 @@ final class ViewportCompositor {
 
     private static void resample(Source src, boolean invert, ViewTransform inv, int width, int height, int[] out) {
         int level = levelFor(1 / inv.scaleFactor());
-        DisplayImage img = src.level(level);
+        Level img = src.level(level);
+        byte[][] planes = img.planes();
+        int w = img.width();
+        int h = img.height();
         // the level's own size may round up: map frame coordinates to it by its exact ratio
         double kx = img.width() / (double) src.width();
         double ky = img.height() / (double) src.height();
@@ -117,43 +138,15 @@ final class ViewportCompositor {
             for (int ox = 0; ox < width; ox++, u += du, v += dv, su += dsu, sv += dsv) {
                 if (u < 0 || v < 0 || u >= limitU || v >= limitV) {
                     out[row + ox] = 0;
-                } else if (img.grey() != null) {
-                    out[row + ox] = lut[bilinearGrey(img, su, sv)];
+                } else if (planes.length == 1) {
+                    out[row + ox] = lut[bilinearByte(planes[0], w, h, su, sv)];
                 } else {
-                    int c = bilinearRgb(img, su, sv);
+                    int c = bilinearByte(planes[0], w, h, su, sv) << 16 | bilinearByte(planes[1], w, h, su, sv) << 8
+                            | bilinearByte(planes[2], w, h, su, sv);
                     out[row + ox] = 0xff000000 | (invert ? ~c : c);
                 }
             }
         }
-    }
-
-    private static int bilinearGrey(DisplayImage img, long su, long sv) {
-        return bilinearByte(img.grey(), img.width(), img.height(), su, sv);
-    }
-
-    private static int bilinearRgb(DisplayImage img, long su, long sv) {
-        int w = img.width();
-        int h = img.height();
-        int x0 = (int) (su >> 16);
-        int y0 = (int) (sv >> 16);
-        int fx = (int) (su >> 8) & 0xff;
-        int fy = (int) (sv >> 8) & 0xff;
-        int xa = clamp(x0, w);
-        int xb = clamp(x0 + 1, w);
-        int ra = clamp(y0, h) * w;
-        int rb = clamp(y0 + 1, h) * w;
-        int[] p = img.rgb();
-        int c00 = p[ra + xa];
-        int c01 = p[ra + xb];
-        int c10 = p[rb + xa];
-        int c11 = p[rb + xb];
-        int out = 0;
-        for (int s = 0; s <= 16; s += 8) {
-            int top = ((c00 >> s) & 0xff) * (256 - fx) + ((c01 >> s) & 0xff) * fx;
-            int bottom = ((c10 >> s) & 0xff) * (256 - fx) + ((c11 >> s) & 0xff) * fx;
-            out |= ((top * (256 - fy) + bottom * fy + (1 << 15)) >>> 16) << s;
-        }
-        return out;
     }
 
     /** {@code composed} = the heatmap (stretched over the frame) over {@code base}. */
@@ -181,7 +174,7 @@ final class ViewportCompositor {
         }
     }
 
-    /** One byte per sample (grey levels, colour-map levels), {@code w x h}, sampled at 16.16 fixed point. */
+    /** One byte per sample (grey, one colour channel, colour-map levels), {@code w x h}, at 16.16 fixed point. */
     private static int bilinearByte(byte[] g, int w, int h, long su, long sv) {
         int x0 = (int) (su >> 16);
         int y0 = (int) (sv >> 16);
@@ -220,43 +213,29 @@ final class ViewportCompositor {
         return Math.round(v * ONE);
     }
 
-    /** A 2 x 2 box filter; an odd last row or column averages with itself. */
-    static DisplayImage halve(DisplayImage img) {
-        int w = img.width();
-        int h = img.height();
+    /** A 2 x 2 box filter on every plane; an odd last row or column averages with itself. */
+    static Level halve(Level l) {
+        byte[][] out = new byte[l.planes().length][];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = halve(l.planes()[p], l.width(), l.height());
+        }
+        return new Level((l.width() + 1) / 2, (l.height() + 1) / 2, out);
+    }
+
+    private static byte[] halve(byte[] g, int w, int h) {
         int hw = (w + 1) / 2;
         int hh = (h + 1) / 2;
-        if (img.grey() != null) {
-            byte[] g = img.grey();
-            byte[] out = new byte[hw * hh];
-            for (int y = 0; y < hh; y++) {
-                int r0 = 2 * y * w;
-                int r1 = Math.min(2 * y + 1, h - 1) * w;
-                for (int x = 0; x < hw; x++) {
-                    int x0 = 2 * x;
-                    int x1 = Math.min(x0 + 1, w - 1);
-                    out[y * hw + x] = (byte) (((g[r0 + x0] & 0xff) + (g[r0 + x1] & 0xff) + (g[r1 + x0] & 0xff) + (g[r1 + x1] & 0xff) + 2) >> 2);
-                }
-            }
-            return new DisplayImage(hw, hh, out, null);
-        }
-        int[] p = img.rgb();
-        int[] out = new int[hw * hh];
+        byte[] out = new byte[hw * hh];
         for (int y = 0; y < hh; y++) {
             int r0 = 2 * y * w;
             int r1 = Math.min(2 * y + 1, h - 1) * w;
             for (int x = 0; x < hw; x++) {
                 int x0 = 2 * x;
                 int x1 = Math.min(x0 + 1, w - 1);
-                int c = 0;
-                for (int s = 0; s <= 16; s += 8) {
-                    int sum = ((p[r0 + x0] >> s) & 0xff) + ((p[r0 + x1] >> s) & 0xff) + ((p[r1 + x0] >> s) & 0xff) + ((p[r1 + x1] >> s) & 0xff);
-                    c |= ((sum + 2) >> 2) << s;
-                }
-                out[y * hw + x] = c;
+                out[y * hw + x] = (byte) (((g[r0 + x0] & 0xff) + (g[r0 + x1] & 0xff) + (g[r1 + x0] & 0xff) + (g[r1 + x1] & 0xff) + 2) >> 2);
             }
         }
-        return new DisplayImage(hw, hh, null, out);
+        return out;
     }
 
     private static final int[] GREY = new int[256];

@@ -97,14 +97,14 @@ class ViewportCompositorTest {
     @Test
     void halvingOfARealRadiographAveragesBlocks() {
         DisplayImage img = windowed("radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm");
-        DisplayImage half = ViewportCompositor.halve(img);
+        ViewportCompositor.Level half = ViewportCompositor.halve(ViewportCompositor.Level.of(img));
         assertEquals((img.width() + 1) / 2, half.width());
         int w = img.width();
         for (int y = 0; y < half.height() - 1; y += 13) {
             for (int x = 0; x < half.width() - 1; x += 11) {
                 int sum = (img.grey()[2 * y * w + 2 * x] & 0xff) + (img.grey()[2 * y * w + 2 * x + 1] & 0xff)
                         + (img.grey()[(2 * y + 1) * w + 2 * x] & 0xff) + (img.grey()[(2 * y + 1) * w + 2 * x + 1] & 0xff);
-                assertEquals((sum + 2) / 4, half.grey()[y * half.width() + x] & 0xff);
+                assertEquals((sum + 2) / 4, half.planes()[0][y * half.width() + x] & 0xff);
             }
         }
     }
