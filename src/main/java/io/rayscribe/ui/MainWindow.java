@@ -120,8 +120,12 @@ public final class MainWindow implements AutoCloseable {
         installDragAndDrop(root);
         viewer.frameProperty().addListener((o, a, f) -> presets.getItems().setAll(viewer.presets()));
         viewer.windowProperty().addListener((o, a, w) -> {
-            if (w != null && presets.getItems().contains(w) && presets.getValue() != w) {
-                presets.setValue(w);
+            if (w != null && presets.getItems().contains(w)) {
+                if (presets.getValue() != w) {
+                    presets.setValue(w);
+                }
+            } else if (presets.getValue() != null) {
+                presets.setValue(null); // a dragged window is no preset: the box must not claim one
             }
         });
     }
@@ -174,7 +178,7 @@ public final class MainWindow implements AutoCloseable {
     public void draftReport() {
         if (!draft.canDraft() || viewer.frameProperty().get() == null) {
             if (viewer.frameProperty().get() == null) {
-                draft.errorProperty().set("No image to draft from: open a study first");
+                draft.errorProperty().set(noImageReason(viewer.errorProperty().get()));
             }
             return;
         }
@@ -187,6 +191,13 @@ public final class MainWindow implements AutoCloseable {
     }
 
     private long draftRequestedNanos;
+
+    /** Why there is nothing to draft from: no study yet, or the current image failed to load (named). */
+    static String noImageReason(String viewerError) {
+        return viewerError == null || viewerError.isBlank()
+                ? "No image to draft from: open a study first"
+                : "No image to draft from: the current image could not be shown (" + viewerError + ")";
+    }
 
     /** Loads a model bundle in the background; when it fails the viewer keeps working without drafting. */
     public void loadModel(Path dir) {
@@ -309,7 +320,13 @@ public final class MainWindow implements AutoCloseable {
         presets.setId("preset-combo");
         presets.setPromptText("Window preset");
         presets.setCellFactory(c -> windowCell());
-        presets.setButtonCell(windowCell());
+        presets.setButtonCell(new ListCell<>() {
+            @Override
+            protected void updateItem(Window w, boolean empty) {
+                super.updateItem(w, empty);
+                setText(w != null ? windowText(w) : viewer.windowProperty().get() != null ? "Manual window" : "Window preset");
+            }
+        });
         presets.setOnAction(e -> {
             if (presets.getValue() != null && presets.getValue() != viewer.windowProperty().get()) {
                 viewer.windowProperty().set(presets.getValue());
@@ -351,10 +368,14 @@ public final class MainWindow implements AutoCloseable {
             @Override
             protected void updateItem(Window w, boolean empty) {
                 super.updateItem(w, empty);
-                setText(empty || w == null ? null : String.format("%s  (W %.0f / L %.0f)",
-                        w.label() == null || w.label().isEmpty() ? "File" : w.label(), w.width(), w.center()));
+                setText(empty || w == null ? null : windowText(w));
             }
         };
+    }
+
+    private static String windowText(Window w) {
+        return String.format("%s  (W %.0f / L %.0f)", w.label() == null || w.label().isEmpty() ? "File" : w.label(),
+                w.width(), w.center());
     }
 
     private static Button button(String text, Runnable action, String tip) {

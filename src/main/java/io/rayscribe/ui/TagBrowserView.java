@@ -34,13 +34,16 @@ public final class TagBrowserView extends VBox {
         });
         table.setId("tag-table");
         table.setItems(rows);
-        table.getColumns().add(col("Tag", 96, r -> "  ".repeat(r.depth()) + r.tag()));
-        table.getColumns().add(col("Name", 150, DicomTags.TagRow::name));
-        table.getColumns().add(col("VR", 34, DicomTags.TagRow::vr));
+        // Compact monospaced cells (rayscribe.css): a whole "(0008,0016)" and its VR fit in the narrow side pane.
+        table.getStyleClass().addAll("tag-table", atlantafx.base.theme.Styles.DENSE);
+        table.getColumns().add(col("Tag", 92, r -> "  ".repeat(r.depth()) + r.tag()));
+        table.getColumns().add(col("Name", 130, DicomTags.TagRow::name));
+        table.getColumns().add(col("VR", 40, DicomTags.TagRow::vr));
         table.getColumns().add(col("Value", 200, DicomTags.TagRow::value));
-        table.getColumns().get(0).setMinWidth(96);
-        table.getColumns().get(1).setMinWidth(120);
-        table.getColumns().get(3).setMinWidth(120);
+        table.getColumns().get(0).setMinWidth(92);
+        table.getColumns().get(1).setMinWidth(96);
+        table.getColumns().get(2).setMinWidth(40);
+        table.getColumns().get(3).setMinWidth(90);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(table, Priority.ALWAYS);
         setSpacing(4);
@@ -75,6 +78,19 @@ public final class TagBrowserView extends VBox {
         TableColumn<DicomTags.TagRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            private final javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
+
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
+                // the whole text on hover: long values and names are cut to the column
+                boolean none = empty || text == null || text.isBlank();
+                whole.setText(none ? "" : text);
+                setTooltip(none ? null : whole);
+            }
+        });
         return c;
     }
 

@@ -80,6 +80,10 @@ public final class ViewerView extends StackPane {
         attentionLabel.visibleProperty().bind(heatShown);
         StackPane.setAlignment(attentionLabel, Pos.TOP_CENTER);
         StackPane.setMargin(attentionLabel, new Insets(6));
+        // Below the taller top corner block, so it never covers the patient or study lines (a translation,
+        // not a margin: a corner text change must not re-lay out the viewport).
+        attentionLabel.translateYProperty().bind(javafx.beans.binding.Bindings.max(
+                topLeft.heightProperty(), topRight.heightProperty()));
         message.getStyleClass().add("message");
         message.setWrapText(true);
         message.setMouseTransparent(true);

@@ -4,6 +4,7 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import io.rayscribe.dicom.SrDocument;
 import io.rayscribe.dicom.SrReader;
+import io.rayscribe.dicom.Window;
 import io.rayscribe.report.ReportStatus;
 import io.rayscribe.report.ReportStore;
 import io.rayscribe.report.Section;
@@ -202,6 +203,8 @@ class MainWindowTest {
         String before = w.viewer().windowProperty().get().label();
         robot.type(KeyCode.DIGIT2);
         assertEquals("Lung", w.viewer().windowProperty().get().label(), "was " + before);
+        assertEquals("Lung", onFx(() -> robot.lookup("#preset-combo").<javafx.scene.control.ComboBox<Window>>query()
+                .getValue().label()), "the preset box shows the preset in use");
         robot.type(KeyCode.X);
         assertEquals(0, w.viewer().rotationProperty().get());
         // the image on screen is rendered for the view: zoomed out to half the fit, the frame sits in the
@@ -224,6 +227,9 @@ class MainWindowTest {
         var after = w.viewer().windowProperty().get();
         assertNotEquals(start.width(), after.width());
         assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_RIGHT)).contains(String.format("W %.0f", after.width())));
+        var presetBox = robot.lookup("#preset-combo").<javafx.scene.control.ComboBox<Window>>query();
+        assertNull(onFx(presetBox::getValue), "a dragged window is no preset");
+        assertEquals("Manual window", onFx(() -> presetBox.getButtonCell().getText()));
         // typing "r" in the report does not rotate the image
         robot.clickOn("#findings-area").write("r");
         assertEquals(0, w.viewer().rotationProperty().get());
@@ -304,6 +310,19 @@ class MainWindowTest {
     }
 
     @Test
+    void draftingAnImageThatCannotBeDecodedNamesTheFileAndTheReason() throws Exception {
+        Path jpegLs = SharedData.resolve("dicom/radiography/CR_chest_PA_RG1_jpegls_nearlossless.dcm");
+        fx(() -> w.open(List.of(jpegLs)));
+        waitFor(30, "the decode error in the viewer", () -> !w.viewer().errorProperty().get().isEmpty());
+        loadModel();
+        fx(() -> w.draftReport());
+        String error = onFx(() -> w.draft().errorProperty().get());
+        assertTrue(error.startsWith("No image to draft from: the current image could not be shown"), error);
+        assertTrue(error.contains("CR_chest_PA_RG1_jpegls_nearlossless.dcm") && error.contains("JPEG-LS"), error);
+        assertFalse(onFx(() -> w.draft().runningProperty().get()));
+    }
+
+    @Test
     void aReportIsAutosavedAndRestoredWhenTheStudyIsOpenedAgain() throws Exception {
         ReportStore store = new ReportStore(reportsDir.resolve("autosave"));
         MainWindow first = onFx(() -> new MainWindow(false, store));
@@ -316,7 +335,9 @@ class MainWindowTest {
         waitFor(30, "the restored report", () -> second.reports().report() != null);
         assertEquals("No acute findings.", onFx(() -> second.reports().report().text(Section.IMPRESSION)));
         assertEquals("No acute findings.", onFx(() -> second.editor().area(Section.IMPRESSION).getText()));
-        assertTrue(onFx(() -> second.reports().messageProperty().get()).startsWith("Restored"));
+        String restored = onFx(() -> second.reports().messageProperty().get());
+        assertTrue(restored.matches("Restored the saved report \\(last saved \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\)"),
+                "local time to the minute: " + restored);
         fx(second::close);
     }
 
