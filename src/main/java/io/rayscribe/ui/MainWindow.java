@@ -83,6 +83,7 @@ public final class MainWindow implements AutoCloseable {
         attention = new AttentionViewModel(draft);
         viewerView = new ViewerView(viewer);
         browser = new StudyBrowserView(main, executor);
+        viewer.instanceProperty().addListener((o, a, inst) -> browser.reveal(inst));
         tags = new TagBrowserView(viewer.instanceProperty(), executor);
         attentionPanel = new AttentionPanelView(attention);
         editor = new ReportEditorView(reports, draft, this::tokensSelected, this::draftReport, this::exportWithChooser);
@@ -417,10 +418,10 @@ public final class MainWindow implements AutoCloseable {
         s.add("X", "View", "Reset view", viewer::resetView);
         s.add("Left", "View", "Pan left", () -> viewer.pan(-40, 0));
         s.add("Right", "View", "Pan right", () -> viewer.pan(40, 0));
-        s.add("Page_Down", "Frames", "Next frame", () -> viewer.nextFrame(1));
-        s.add("Page_Up", "Frames", "Previous frame", () -> viewer.nextFrame(-1));
-        s.add("Down", "Frames", "Next frame", () -> viewer.nextFrame(1));
-        s.add("Up", "Frames", "Previous frame", () -> viewer.nextFrame(-1));
+        s.add("Page_Down", "Frames", "Next frame, or next image of the series", () -> viewer.step(1));
+        s.add("Page_Up", "Frames", "Previous frame, or previous image of the series", () -> viewer.step(-1));
+        s.add("Down", "Frames", "Next frame, or next image of the series", () -> viewer.step(1));
+        s.add("Up", "Frames", "Previous frame, or previous image of the series", () -> viewer.step(-1));
         s.add("C", "Frames", "Cine on/off", () -> viewer.cineProperty().set(!viewer.cineProperty().get()));
         s.add("O", "Attention", "Attention overlay on/off", () -> attention.visibleProperty().set(!attention.visibleProperty().get()));
         s.add("M", "Attention", "Mask attention sinks on/off", () -> attention.maskSinksProperty().set(!attention.maskSinksProperty().get()));

@@ -32,6 +32,7 @@ public final class StudyBrowserView extends VBox {
     private final Map<String, Image> thumbs = new HashMap<>();
     private final UiTaskExecutor executor;
     private final MainViewModel main;
+    private boolean revealing;
 
     public StudyBrowserView(MainViewModel main, UiTaskExecutor executor) {
         this.main = main;
@@ -41,7 +42,7 @@ public final class StudyBrowserView extends VBox {
         tree.setRoot(new TreeItem<>());
         tree.setCellFactory(t -> new Cell());
         tree.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> {
-            if (item != null && item.getValue() != null) {
+            if (item != null && item.getValue() != null && !revealing) {
                 Node n = item.getValue();
                 Instance inst = n.instance();
                 Series se = n.series();
@@ -57,6 +58,39 @@ public final class StudyBrowserView extends VBox {
         setSpacing(4);
         VBox.setVgrow(tree, javafx.scene.layout.Priority.ALWAYS);
         main.patients().addListener((ListChangeListener<Patient>) c -> rebuild());
+    }
+
+    /** Selects the tree row of an image the viewer moved to (paging through a series) without reloading it. */
+    public void reveal(Instance inst) {
+        TreeItem<Node> row = find(tree.getRoot(), inst);
+        if (inst == null || row == null || row == tree.getSelectionModel().getSelectedItem()) {
+            return;
+        }
+        revealing = true;
+        try {
+            tree.getSelectionModel().select(row);
+        } finally {
+            revealing = false;
+        }
+    }
+
+    /** The image of the selected row, or null (for tests). */
+    Instance selectedInstance() {
+        TreeItem<Node> row = tree.getSelectionModel().getSelectedItem();
+        return row == null || row.getValue() == null ? null : row.getValue().instance();
+    }
+
+    private static TreeItem<Node> find(TreeItem<Node> item, Instance inst) {
+        if (item.getValue() != null && item.getValue().instance() == inst) {
+            return item;
+        }
+        for (TreeItem<Node> child : item.getChildren()) {
+            TreeItem<Node> hit = find(child, inst);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        return null;
     }
 
     private void rebuild() {

@@ -140,6 +140,34 @@ public final class ViewerViewModel {
         nextFrame(1);
     }
 
+    /**
+     * Pages through the series, as a radiologist scrolls a stack: the next or previous frame of a
+     * multi-frame image, else the next or previous image of the series, keeping window/level, zoom
+     * and pan. Stops at the series' ends.
+     */
+    public void step(int direction) {
+        if (frameCount.get() > 1) {
+            nextFrame(direction);
+            return;
+        }
+        Series se = series.get();
+        Instance current = instance.get();
+        if (se == null || current == null) {
+            return;
+        }
+        List<Instance> images = se.instances().stream().filter(Instance::hasPixels).toList();
+        int next = images.indexOf(current) + Integer.signum(direction);
+        if (images.indexOf(current) < 0 || next < 0 || next >= images.size()) {
+            return;
+        }
+        Instance inst = images.get(next);
+        cine.set(false);
+        instance.set(inst);
+        error.set("");
+        frameCount.set(Math.max(1, inst.frames()));
+        decode(inst, 0, false);
+    }
+
     public void nextFrame(int step) {
         int n = frameCount.get();
         if (n > 1) {

@@ -263,6 +263,28 @@ class MainWindowTest {
     }
 
     @Test
+    void pagingThroughASeriesKeepsTheWindowAndFollowsInTheStudyTree(FxRobot robot) throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/dicomdir/DICOMDIR"))));
+        waitFor(60, "the first CT image", () -> w.viewerView().hasImage() && !w.viewer().loadingProperty().get());
+        var series = onFx(() -> w.viewer().seriesProperty().get());
+        assertEquals(4, series.instances().size(), "the CT series of the DICOMDIR");
+        assertSame(series.instances().get(0), onFx(() -> w.viewer().instanceProperty().get()));
+        Window manual = new Window(60, 300, "Manual");
+        fx(() -> w.viewer().windowProperty().set(manual));
+        fx(() -> w.viewerView().requestFocus());
+        robot.type(KeyCode.PAGE_DOWN);
+        waitFor(30, "the second image", () -> w.viewer().instanceProperty().get() == series.instances().get(1)
+                && !w.viewer().loadingProperty().get() && w.viewer().frameProperty().get() != null);
+        assertEquals(manual, onFx(() -> w.viewer().windowProperty().get()), "window/level kept while paging");
+        assertSame(series.instances().get(1), onFx(() -> w.browser().selectedInstance()), "the tree follows");
+        assertTrue(onFx(() -> w.viewerView().cornerText(Pos.BOTTOM_LEFT)).contains("Im 180"));
+        robot.type(KeyCode.PAGE_UP).type(KeyCode.PAGE_UP); // stops at the first image
+        waitFor(30, "back to the first image", () -> w.viewer().instanceProperty().get() == series.instances().get(0)
+                && !w.viewer().loadingProperty().get());
+        assertEquals(manual, onFx(() -> w.viewer().windowProperty().get()));
+    }
+
+    @Test
     void colourImagesShowInColour() throws Exception {
         fx(() -> w.open(List.of(SharedData.resolve("dicom/us/US_rgb_explicitLE.dcm"))));
         waitFor(60, "the colour image on screen", () -> w.viewerView().showsCurrentView());
