@@ -1,5 +1,7 @@
 package io.rayscribe.dicom;
 
+import io.rayscribe.core.DisplayText;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,7 @@ public record CornerText(List<String> topLeft, List<String> topRight, List<Strin
     /** {@code frameIndex} is 0-based; {@code window} may be null (colour images). */
     public static CornerText of(Patient p, Study s, Series se, Instance i, int frameIndex, Window window, double zoom) {
         List<String> tl = new ArrayList<>();
-        add(tl, p.name().replace('^', ' ').trim());
+        add(tl, DisplayText.personName(p.name()));
         add(tl, p.id().isEmpty() ? "" : "ID " + p.id());
         add(tl, join(formatDate(p.birthDate()).isEmpty() ? "" : "DOB " + formatDate(p.birthDate()), p.sex()));
         List<String> tr = new ArrayList<>();

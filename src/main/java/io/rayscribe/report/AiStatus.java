@@ -1,5 +1,7 @@
 package io.rayscribe.report;
 
+import io.rayscribe.core.DisplayText;
+
 /** How much of a report the model wrote and whether a radiologist reviewed it; recorded in every export. */
 public enum AiStatus {
     NONE("No AI assistance"),
@@ -30,6 +32,6 @@ public enum AiStatus {
             return s.description();
         }
         return s.description() + " (model " + r.modelName() + (r.modelDevice().isEmpty() ? "" : " on " + r.modelDevice())
-                + (r.generatedAt().isEmpty() ? "" : ", drafted " + r.generatedAt()) + ")";
+                + (r.generatedAt().isEmpty() ? "" : ", drafted " + DisplayText.dateTime(r.generatedAt())) + ")";
     }
 }

@@ -1,5 +1,6 @@
 package io.rayscribe.report;
 
+import io.rayscribe.core.DisplayText;
 import io.rayscribe.core.RayScribeException;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ public final class TextExporter {
     static List<String> headerLines(Report r) {
         StudyInfo s = r.study();
         List<String> lines = new ArrayList<>();
-        lines.add("Patient: " + orDash(s.patientName()) + "   ID: " + orDash(s.patientId())
+        lines.add("Patient: " + orDash(DisplayText.personName(s.patientName())) + "   ID: " + orDash(s.patientId())
                 + "   Born: " + orDash(formatDate(s.birthDate())) + "   Sex: " + orDash(s.sex()));
         lines.add("Study: " + orDash(s.description()) + "   Date: " + orDash(formatDate(s.studyDate()))
                 + "   Accession: " + orDash(s.accession()));
@@ -35,7 +36,7 @@ public final class TextExporter {
         return switch (r.status()) {
             case DRAFT -> "DRAFT";
             case PRELIMINARY -> "PRELIMINARY" + (r.preliminaryBy().isEmpty() ? "" : " (" + r.preliminaryBy() + ")");
-            case FINAL -> "FINAL, signed by " + r.signedBy() + " at " + r.signedAt();
+            case FINAL -> "FINAL, signed by " + r.signedBy() + " at " + DisplayText.dateTime(r.signedAt());
         };
     }
 

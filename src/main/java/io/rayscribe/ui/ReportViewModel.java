@@ -78,7 +78,7 @@ public final class ReportViewModel implements AutoCloseable {
         Report r;
         try {
             r = store.load(study.studyUid()).orElse(null);
-            message.set(r == null ? "" : "Restored the saved report (last saved " + localTime(r.updatedAt()) + ")");
+            message.set(r == null ? "" : "Restored the saved report (last saved " + io.rayscribe.core.DisplayText.dateTime(r.updatedAt()) + ")");
         } catch (RayScribeException e) {
             Path aside = store.quarantine(study.studyUid());
             message.set("The saved report was damaged and was moved to " + aside + "; starting a new one. (" + e.getMessage() + ")");
@@ -91,18 +91,6 @@ public final class ReportViewModel implements AutoCloseable {
         report.set(r);
         refresh();
     }
-
-    /** An autosave's ISO-8601 instant as the workstation's local date and time, to the minute. */
-    static String localTime(String isoInstant) {
-        try {
-            return LOCAL_MINUTE.format(java.time.Instant.parse(isoInstant).atZone(java.time.ZoneId.systemDefault()));
-        } catch (java.time.format.DateTimeParseException e) {
-            return isoInstant; // an older or hand-edited file: show what it says
-        }
-    }
-
-    private static final java.time.format.DateTimeFormatter LOCAL_MINUTE =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private void reportChanged() {
         dirty = true; // a streamed token must not serialise the whole report: snapshots are coalesced

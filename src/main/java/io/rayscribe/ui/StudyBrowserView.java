@@ -191,7 +191,7 @@ public final class StudyBrowserView extends VBox {
                         + (s.accession().isEmpty() ? "" : "  Acc " + s.accession()));
             } else {
                 Patient p = n.patient();
-                setText(p.name().replace('^', ' ') + "  (" + p.id() + ")");
+                setText(io.rayscribe.core.DisplayText.personName(p.name()) + "  (" + p.id() + ")");
             }
         }
     }

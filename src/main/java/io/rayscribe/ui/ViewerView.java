@@ -303,7 +303,7 @@ public final class ViewerView extends StackPane {
         Series se = vm.seriesProperty().get();
         Instance i = vm.instanceProperty().get();
         Frame f = vm.frameProperty().get();
-        topLeft.setText(p == null ? "" : join(p.name().replace('^', ' '), "ID " + p.id(),
+        topLeft.setText(p == null ? "" : join(io.rayscribe.core.DisplayText.personName(p.name()), "ID " + p.id(),
                 (p.birthDate().isEmpty() ? "" : "DOB " + fmtDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
         topRight.setText(s == null ? "" : join(s.description(), fmtDate(s.date()) + " " + fmtTime(s.time()),
                 s.accession().isEmpty() ? "" : "Acc " + s.accession()));

@@ -30,7 +30,7 @@ class ReportExportTest {
         Path out = dir.resolve("r.txt");
         TextExporter.write(r, out);
         String t = Files.readString(out);
-        assertTrue(t.contains("Patient: Doe^Jane"), t);
+        assertTrue(t.contains("Patient: Doe, Jane"), t);
         assertTrue(t.contains("FINDINGS:\nHeart size normal. Lungs clear."), t);
         assertTrue(t.contains("IMPRESSION:\nNo acute cardiopulmonary process."), t);
         assertTrue(t.contains("NOT yet reviewed"), t);

@@ -358,7 +358,7 @@ class MainWindowTest {
         assertEquals("No acute findings.", onFx(() -> second.reports().report().text(Section.IMPRESSION)));
         assertEquals("No acute findings.", onFx(() -> second.editor().area(Section.IMPRESSION).getText()));
         String restored = onFx(() -> second.reports().messageProperty().get());
-        assertTrue(restored.matches("Restored the saved report \\(last saved \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\)"),
+        assertTrue(restored.matches("Restored the saved report \\(last saved \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\S+\\)"),
                 "local time to the minute: " + restored);
         fx(second::close);
     }
