@@ -246,8 +246,10 @@ public final class MainWindow implements AutoCloseable {
         FileChooser fc = new FileChooser();
         fc.setTitle("Export report");
         fc.setInitialFileName(ReportViewModel.suggestedFileName(r, kind));
+        fc.setInitialDirectory(Folders.start(Folders.EXPORT));
         File f = fc.showSaveDialog(stage);
         if (f != null) {
+            Folders.remember(Folders.EXPORT, f.toPath().getParent());
             export(kind, f.toPath(), ok -> { });
         }
     }
@@ -520,8 +522,10 @@ public final class MainWindow implements AutoCloseable {
     private void openFilesDialog() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Open DICOM file(s) or DICOMDIR");
+        fc.setInitialDirectory(Folders.start(Folders.OPEN));
         List<File> files = fc.showOpenMultipleDialog(stage);
-        if (files != null) {
+        if (files != null && !files.isEmpty()) {
+            Folders.remember(Folders.OPEN, files.get(0).toPath().getParent());
             open(files.stream().map(File::toPath).toList());
         }
     }
@@ -530,8 +534,10 @@ public final class MainWindow implements AutoCloseable {
         FileChooser fc = new FileChooser();
         fc.setTitle("Open DICOMDIR");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("DICOMDIR", "DICOMDIR", "dicomdir"));
+        fc.setInitialDirectory(Folders.start(Folders.OPEN));
         File f = fc.showOpenDialog(stage);
         if (f != null) {
+            Folders.remember(Folders.OPEN, f.toPath().getParent());
             open(List.of(f.toPath()));
         }
     }
@@ -539,8 +545,10 @@ public final class MainWindow implements AutoCloseable {
     private void openFolderDialog() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Open a folder of DICOM files");
+        dc.setInitialDirectory(Folders.start(Folders.OPEN));
         File f = dc.showDialog(stage);
         if (f != null) {
+            Folders.remember(Folders.OPEN, f.toPath().getParent());
             open(List.of(f.toPath()));
         }
     }
@@ -548,8 +556,10 @@ public final class MainWindow implements AutoCloseable {
     private void loadModelDialog() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Load a model bundle folder");
+        dc.setInitialDirectory(Folders.start(Folders.MODEL));
         File f = dc.showDialog(stage);
         if (f != null) {
+            Folders.remember(Folders.MODEL, f.toPath().getParent());
             loadModel(f.toPath());
         }
     }
