@@ -52,6 +52,22 @@ public final class DisplayText {
         }
     }
 
+    /** DICOM DA (YYYYMMDD) as YYYY-MM-DD; anything else as it is (null as empty). */
+    public static String dicomDate(String da) {
+        if (da != null && da.matches("\\d{8}")) {
+            return da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6);
+        }
+        return da == null ? "" : da;
+    }
+
+    /** DICOM TM (HHMM[SS.frac]) as HH:MM; anything else as it is (null as empty). */
+    public static String dicomTime(String tm) {
+        if (tm != null && tm.matches("\\d{4}.*")) {
+            return tm.substring(0, 2) + ":" + tm.substring(2, 4);
+        }
+        return tm == null ? "" : tm;
+    }
+
     private static String part(String[] c, int i) {
         return i < c.length ? c[i].strip() : "";
     }

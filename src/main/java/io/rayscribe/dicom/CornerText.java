@@ -16,10 +16,10 @@ public record CornerText(List<String> topLeft, List<String> topRight, List<Strin
         List<String> tl = new ArrayList<>();
         add(tl, DisplayText.personName(p.name()));
         add(tl, p.id().isEmpty() ? "" : "ID " + p.id());
-        add(tl, join(formatDate(p.birthDate()).isEmpty() ? "" : "DOB " + formatDate(p.birthDate()), p.sex()));
+        add(tl, join(DisplayText.dicomDate(p.birthDate()).isEmpty() ? "" : "DOB " + DisplayText.dicomDate(p.birthDate()), p.sex()));
         List<String> tr = new ArrayList<>();
         add(tr, s.description());
-        add(tr, join(formatDate(s.date()), formatTime(s.time())));
+        add(tr, join(DisplayText.dicomDate(s.date()), DisplayText.dicomTime(s.time())));
         add(tr, s.accession().isEmpty() ? "" : "Acc " + s.accession());
         List<String> bl = new ArrayList<>();
         add(bl, join(se.modality(), se.bodyPart(), i.viewPosition()));
@@ -60,21 +60,5 @@ public record CornerText(List<String> topLeft, List<String> topRight, List<Strin
 
     private static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.1f", v);
-    }
-
-    /** DICOM DA (YYYYMMDD) as YYYY-MM-DD; anything else unchanged. */
-    static String formatDate(String da) {
-        if (da != null && da.matches("\\d{8}")) {
-            return da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6, 8);
-        }
-        return da == null ? "" : da;
-    }
-
-    /** DICOM TM (HHMMSS.frac) as HH:MM:SS. */
-    static String formatTime(String tm) {
-        if (tm != null && tm.matches("\\d{6}.*")) {
-            return tm.substring(0, 2) + ":" + tm.substring(2, 4) + ":" + tm.substring(4, 6);
-        }
-        return tm == null ? "" : tm;
     }
 }

@@ -20,8 +20,8 @@ public final class TextExporter {
         StudyInfo s = r.study();
         List<String> lines = new ArrayList<>();
         lines.add("Patient: " + orDash(DisplayText.personName(s.patientName())) + "   ID: " + orDash(s.patientId())
-                + "   Born: " + orDash(formatDate(s.birthDate())) + "   Sex: " + orDash(s.sex()));
-        lines.add("Study: " + orDash(s.description()) + "   Date: " + orDash(formatDate(s.studyDate()))
+                + "   Born: " + orDash(DisplayText.dicomDate(s.birthDate())) + "   Sex: " + orDash(s.sex()));
+        lines.add("Study: " + orDash(s.description()) + "   Date: " + orDash(DisplayText.dicomDate(s.studyDate()))
                 + "   Accession: " + orDash(s.accession()));
         if (!s.referringPhysician().isBlank()) {
             lines.add("Referring physician: " + s.referringPhysician());
@@ -66,11 +66,4 @@ public final class TextExporter {
         return s == null || s.isBlank() ? "-" : s;
     }
 
-    /** YYYYMMDD -> YYYY-MM-DD; anything else unchanged. */
-    static String formatDate(String da) {
-        if (da != null && da.matches("\\d{8}")) {
-            return da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6);
-        }
-        return da;
-    }
 }

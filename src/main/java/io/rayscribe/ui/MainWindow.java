@@ -476,7 +476,13 @@ public final class MainWindow implements AutoCloseable {
         ListView<LoadError> list = new ListView<>(main.loadErrors());
         list.setId("load-errors");
         list.setPrefHeight(110);
+        list.setMinWidth(0);
         list.setCellFactory(c -> new ListCell<>() {
+            {
+                setWrapText(true); // the whole reason on screen, however narrow the viewport column
+                setPrefWidth(0);
+            }
+
             @Override
             protected void updateItem(LoadError e, boolean empty) {
                 super.updateItem(e, empty);
@@ -485,6 +491,7 @@ public final class MainWindow implements AutoCloseable {
         });
         TitledPane pane = new TitledPane("", list);
         pane.setId("load-error-pane");
+        pane.setMinWidth(0); // a long title or file name must not push the split pane's dividers
         pane.setAnimated(false);
         pane.setExpanded(false);
         pane.getStyleClass().add("error-banner");

@@ -177,8 +177,9 @@ public final class StudyBrowserView extends VBox {
                         + (i.hasPixels() ? "" : " (no pixels)"));
             } else if (n.series() != null) {
                 Series se = n.series();
-                setText(se.modality() + (se.number() == null ? "" : " #" + se.number()) + "  " + se.description()
-                        + "\n" + se.instances().size() + " object(s)");
+                int count = se.instances().size();
+                setText((se.modality().isBlank() ? "Series" : se.modality()) + (se.number() == null ? "" : " #" + se.number())
+                        + "  " + se.description() + "\n" + count + (count == 1 ? " object" : " objects"));
                 Image thumb = thumbs.get(se.uid());
                 if (thumb != null) {
                     ImageView v = new ImageView(thumb);
@@ -187,11 +188,12 @@ public final class StudyBrowserView extends VBox {
                 }
             } else if (n.study() != null) {
                 Study s = n.study();
-                setText((s.description().isEmpty() ? "Study" : s.description()) + "  " + s.date()
+                setText((s.description().isEmpty() ? "Study" : s.description()) + "  " + io.rayscribe.core.DisplayText.dicomDate(s.date())
                         + (s.accession().isEmpty() ? "" : "  Acc " + s.accession()));
             } else {
                 Patient p = n.patient();
-                setText(io.rayscribe.core.DisplayText.personName(p.name()) + "  (" + p.id() + ")");
+                String name = io.rayscribe.core.DisplayText.personName(p.name());
+                setText((name.isEmpty() ? "Unnamed patient" : name) + (p.id().isBlank() ? "" : "  (" + p.id() + ")"));
             }
         }
     }

@@ -304,8 +304,8 @@ public final class ViewerView extends StackPane {
         Instance i = vm.instanceProperty().get();
         Frame f = vm.frameProperty().get();
         topLeft.setText(p == null ? "" : join(io.rayscribe.core.DisplayText.personName(p.name()), "ID " + p.id(),
-                (p.birthDate().isEmpty() ? "" : "DOB " + fmtDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
-        topRight.setText(s == null ? "" : join(s.description(), fmtDate(s.date()) + " " + fmtTime(s.time()),
+                (p.birthDate().isEmpty() ? "" : "DOB " + io.rayscribe.core.DisplayText.dicomDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
+        topRight.setText(s == null ? "" : join(s.description(), io.rayscribe.core.DisplayText.dicomDate(s.date()) + " " + io.rayscribe.core.DisplayText.dicomTime(s.time()),
                 s.accession().isEmpty() ? "" : "Acc " + s.accession()));
         bottomLeft.setText(se == null || i == null ? "" : join(
                 se.modality() + (se.number() == null ? "" : "  Se " + se.number()) + (se.description().isEmpty() ? "" : "  " + se.description()),
@@ -343,13 +343,6 @@ public final class ViewerView extends StackPane {
         return b.toString();
     }
 
-    private static String fmtDate(String da) {
-        return da != null && da.matches("\\d{8}") ? da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6) : da;
-    }
-
-    private static String fmtTime(String tm) {
-        return tm != null && tm.length() >= 4 && tm.substring(0, 4).matches("\\d{4}") ? tm.substring(0, 2) + ":" + tm.substring(2, 4) : "";
-    }
 
     // ---- attention layers ----
 

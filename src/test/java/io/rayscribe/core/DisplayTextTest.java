@@ -21,6 +21,16 @@ class DisplayTextTest {
     }
 
     @Test
+    void dicomDatesAndTimesReadWithSeparators() {
+        assertEquals("2004-08-26", DisplayText.dicomDate("20040826"));
+        assertEquals("2004", DisplayText.dicomDate("2004"), "not a full DA: as it is");
+        assertEquals("", DisplayText.dicomDate(null));
+        assertEquals("18:50", DisplayText.dicomTime("185012.000"));
+        assertEquals("18:50", DisplayText.dicomTime("1850"));
+        assertEquals("", DisplayText.dicomTime(null));
+    }
+
+    @Test
     void instantsReadAsLocalDateAndTimeToTheMinute() {
         String iso = "2026-12-05T23:03:36.940165517Z";
         String want = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")

@@ -320,6 +320,8 @@ class MainWindowTest {
         waitFor(5, "the load error list", () -> !w.main().loadErrors().isEmpty());
         assertTrue(onFx(() -> w.main().loadErrors().get(0).file().toString()).endsWith("broken.dcm"));
         assertTrue(robot.lookup("#load-error-pane").query().isVisible());
+        // a long title or file name must not widen the viewport column (it moved the split pane's dividers)
+        assertTrue(onFx(() -> robot.lookup("#load-error-pane").query().minWidth(-1)) < 100);
 
         Path missing = reportsDir.resolve("no-such-model");
         fx(() -> w.loadModel(missing));
