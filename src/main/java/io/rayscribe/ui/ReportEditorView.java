@@ -260,6 +260,9 @@ public final class ReportEditorView extends VBox {
         who.setPromptText("Radiologist");
         who.setPrefColumnCount(12);
         who.textProperty().bindBidirectional(vm.radiologistProperty());
+        who.setTooltip(new Tooltip("The radiologist who marks this report preliminary and signs it"));
+        who.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> vm.statusTextProperty().get().startsWith("FINAL"), vm.statusTextProperty())); // signed: fixed
         Button prelim = new Button("Mark preliminary");
         prelim.setId("preliminary-button");
         prelim.setOnAction(e -> vm.markPreliminary());

@@ -171,6 +171,7 @@ class MainWindowTest {
             w.reports().signFinal();
         });
         assertEquals(ReportStatus.FINAL, onFx(() -> w.reports().report().status()));
+        assertTrue(robot.lookup("#radiologist-field").query().isDisabled(), "the signer is fixed once signed");
         Path sr = reportsDir.resolve("out/report-sr.dcm");
         Files.createDirectories(sr.getParent());
         AtomicBoolean ok = new AtomicBoolean();
