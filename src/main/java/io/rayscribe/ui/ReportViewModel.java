@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.core.DisplayText;
 import io.rayscribe.core.RayScribeException;
 import io.rayscribe.report.AiStatus;
 import io.rayscribe.report.Autosaver;
@@ -78,7 +79,7 @@ public final class ReportViewModel implements AutoCloseable {
         Report r;
         try {
             r = store.load(study.studyUid()).orElse(null);
-            message.set(r == null ? "" : "Restored the saved report (last saved " + io.rayscribe.core.DisplayText.dateTime(r.updatedAt()) + ")");
+            message.set(r == null ? "" : "Restored the saved report (last saved " + DisplayText.dateTime(r.updatedAt()) + ")");
         } catch (RayScribeException e) {
             Path aside = store.quarantine(study.studyUid());
             message.set("The saved report was damaged and was moved to " + aside + "; starting a new one. (" + e.getMessage() + ")");

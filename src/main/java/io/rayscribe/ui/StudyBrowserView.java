@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.core.DisplayText;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.dicom.FrameDecoder;
 import io.rayscribe.dicom.Instance;
@@ -188,11 +189,11 @@ public final class StudyBrowserView extends VBox {
                 }
             } else if (n.study() != null) {
                 Study s = n.study();
-                setText((s.description().isEmpty() ? "Study" : s.description()) + "  " + io.rayscribe.core.DisplayText.dicomDate(s.date())
+                setText((s.description().isEmpty() ? "Study" : s.description()) + "  " + DisplayText.dicomDate(s.date())
                         + (s.accession().isEmpty() ? "" : "  Acc " + s.accession()));
             } else {
                 Patient p = n.patient();
-                String name = io.rayscribe.core.DisplayText.personName(p.name());
+                String name = DisplayText.personName(p.name());
                 setText((name.isEmpty() ? "Unnamed patient" : name) + (p.id().isBlank() ? "" : "  (" + p.id() + ")"));
             }
         }

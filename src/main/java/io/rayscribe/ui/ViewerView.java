@@ -1,5 +1,6 @@
 package io.rayscribe.ui;
 
+import io.rayscribe.core.DisplayText;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.Instance;
 import io.rayscribe.dicom.Patient;
@@ -303,9 +304,9 @@ public final class ViewerView extends StackPane {
         Series se = vm.seriesProperty().get();
         Instance i = vm.instanceProperty().get();
         Frame f = vm.frameProperty().get();
-        topLeft.setText(p == null ? "" : join(io.rayscribe.core.DisplayText.personName(p.name()), "ID " + p.id(),
-                (p.birthDate().isEmpty() ? "" : "DOB " + io.rayscribe.core.DisplayText.dicomDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
-        topRight.setText(s == null ? "" : join(s.description(), io.rayscribe.core.DisplayText.dicomDate(s.date()) + " " + io.rayscribe.core.DisplayText.dicomTime(s.time()),
+        topLeft.setText(p == null ? "" : join(DisplayText.personName(p.name()), "ID " + p.id(),
+                (p.birthDate().isEmpty() ? "" : "DOB " + DisplayText.dicomDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
+        topRight.setText(s == null ? "" : join(s.description(), DisplayText.dicomDate(s.date()) + " " + DisplayText.dicomTime(s.time()),
                 s.accession().isEmpty() ? "" : "Acc " + s.accession()));
         bottomLeft.setText(se == null || i == null ? "" : join(
                 se.modality() + (se.number() == null ? "" : "  Se " + se.number()) + (se.description().isEmpty() ? "" : "  " + se.description()),

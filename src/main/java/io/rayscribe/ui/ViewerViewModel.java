@@ -156,8 +156,9 @@ public final class ViewerViewModel {
             return;
         }
         List<Instance> images = se.instances().stream().filter(Instance::hasPixels).toList();
-        int next = images.indexOf(current) + Integer.signum(direction);
-        if (images.indexOf(current) < 0 || next < 0 || next >= images.size()) {
+        int at = images.indexOf(current);
+        int next = at + Integer.signum(direction);
+        if (at < 0 || next < 0 || next >= images.size()) {
             return;
         }
         Instance inst = images.get(next);
