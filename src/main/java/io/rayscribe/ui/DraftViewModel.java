@@ -69,6 +69,10 @@ public final class DraftViewModel {
     private final FrameBatcher<Event> batcher = new FrameBatcher<>(this::onBatch, EVENTS_PER_FRAME);
 
     private DraftHandle handle;
+    /** The report being drafted: tokens go here even if another study's report is current by then. */
+    private Report drafting;
+    /** Bumped when a draft is abandoned early, so the model's late events for it are dropped. */
+    private volatile long generation;
     private DraftRouter router;
     private long startNanos;
     private long firstTokenNanos;
@@ -110,21 +114,29 @@ public final class DraftViewModel {
         firstShowPending = true;
         running.set(true);
         reports.generatingProperty().set(true);
+        drafting = report;
+        long mine = ++generation;
         batcher.start();
         GenerationListener listener = new GenerationListener() {
             @Override
             public void onToken(TokenEvent event) {
-                batcher.add(new Token(event, System.nanoTime()));
+                if (mine == generation) {
+                    batcher.add(new Token(event, System.nanoTime()));
+                }
             }
 
             @Override
             public void onFinished(GenerationResult result) {
-                batcher.add(new Done(result));
+                if (mine == generation) {
+                    batcher.add(new Done(result));
+                }
             }
 
             @Override
             public void onError(Throwable t) {
-                batcher.add(new Failed(t));
+                if (mine == generation) {
+                    batcher.add(new Failed(t));
+                }
             }
         };
         try {
@@ -150,8 +162,30 @@ public final class DraftViewModel {
         }
     }
 
+    /**
+     * FX thread, before another study's report becomes current: stops a running draft at once, hands
+     * what the model has written so far to the report it was drafted for (so it is saved with that
+     * study) and drops the model's later events. A draft never writes into another patient's report.
+     */
+    public void stopForStudyChange() {
+        if (!running.get()) {
+            return;
+        }
+        if (handle != null) {
+            handle.cancel();
+        }
+        batcher.drain();
+        if (running.get()) {
+            flushRouter(drafting);
+            lastStopReason.set("cancelled");
+            finish();
+        }
+        generation++;
+        error.set("Drafting stopped because another study was opened; the partial draft is kept in its own report.");
+    }
+
     private void onBatch(List<Event> batch) {
-        Report report = reports.report();
+        Report report = drafting;
         int added = 0;
         for (Event ev : batch) {
             if (ev instanceof Token t) {

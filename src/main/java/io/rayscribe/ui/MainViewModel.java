@@ -33,6 +33,7 @@ public final class MainViewModel {
     private final ObjectProperty<Study> currentStudy = new SimpleObjectProperty<>();
     private final StringProperty status = new SimpleStringProperty("Ready");
     private final List<Consumer<LoadResult>> loadListeners = new ArrayList<>();
+    private Runnable beforeStudyChange = () -> { };
     private long openedAtNanos;
     private long studyShownNanos;
 
@@ -97,6 +98,7 @@ public final class MainViewModel {
     /** Shows an instance (or just a study) and opens that study's report. */
     public void select(Patient p, Study s, Series se, Instance i) {
         if (s != null && (currentStudy.get() == null || !currentStudy.get().uid().equals(s.uid()))) {
+            beforeStudyChange.run(); // e.g. a running draft is stopped and kept with its own study
             currentStudy.set(s);
             reports.open(studyInfo(p, s));
         }
@@ -114,6 +116,11 @@ public final class MainViewModel {
         }
         return new StudyInfo(p.id(), p.name(), p.birthDate(), p.sex(), s.uid(), s.date(), s.time(), s.description(),
                 s.accession(), s.referringPhysician(), refs);
+    }
+
+    /** Runs on the FX thread just before another study (and its report) becomes current. */
+    public void setBeforeStudyChange(Runnable action) {
+        beforeStudyChange = action;
     }
 
     public void addLoadListener(Consumer<LoadResult> l) {

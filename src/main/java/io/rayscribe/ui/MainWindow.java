@@ -80,6 +80,7 @@ public final class MainWindow implements AutoCloseable {
         viewer = new ViewerViewModel(executor);
         main = new MainViewModel(executor, viewer, reports);
         draft = new DraftViewModel(reports);
+        main.setBeforeStudyChange(draft::stopForStudyChange);
         attention = new AttentionViewModel(draft);
         viewerView = new ViewerView(viewer);
         browser = new StudyBrowserView(main, executor);

@@ -6,6 +6,7 @@ import io.rayscribe.dicom.SrDocument;
 import io.rayscribe.dicom.SrReader;
 import io.rayscribe.dicom.Window;
 import io.rayscribe.report.ReportStatus;
+import io.rayscribe.report.Report;
 import io.rayscribe.report.ReportStore;
 import io.rayscribe.report.Section;
 import io.rayscribe.testing.SharedData;
@@ -94,7 +95,7 @@ class MainWindowTest {
             w.draft().maxTokensProperty().set(96);
             w.editor().onSynced((s, text) -> {
                 if (w.draft().runningProperty().get()) {
-                    int len = w.editor().area(Section.FINDINGS).getLength() + w.editor().area(Section.IMPRESSION).getLength();
+                    int len = w.editor().shownText(Section.FINDINGS).length() + w.editor().shownText(Section.IMPRESSION).length();
                     if (lengthsWhileRunning.isEmpty() || lengthsWhileRunning.get(lengthsWhileRunning.size() - 1) != len) {
                         lengthsWhileRunning.add(len);
                     }
@@ -108,6 +109,13 @@ class MainWindowTest {
                         + w.draft().tokensProperty().get() + " stop " + w.draft().lastStopReasonProperty().get());
         String drafted = onFx(() -> w.reports().report().text(Section.FINDINGS) + w.reports().report().text(Section.IMPRESSION));
         assertFalse(drafted.isBlank());
+        // when the draft ends, the streamed text is in the editor's areas, styled as AI text, with no preview left
+        assertEquals(drafted, onFx(() -> w.editor().area(Section.FINDINGS).getText() + w.editor().area(Section.IMPRESSION).getText()));
+        assertTrue(onFx(() -> w.editor().area(Section.FINDINGS).getStyleOfChar(0)).contains("ai-text"));
+        assertFalse(robot.lookup("#findings-preview").query().isVisible());
+        // the preview lays the text out exactly as the area then shows it, in the same font and colour: no jump
+        // or restyle when the area takes over at the end of the draft
+        fx(() -> assertPreviewDrawsLikeTheArea(Section.FINDINGS));
         assertTrue(onFx(() -> w.reports().report().hasUnreviewedAi()));
         assertTrue(robot.lookup("#ai-banner").query().isVisible(), "AI-draft banner shown");
         assertTrue(w.draft().firstTokenShownNanos() > 0);
@@ -306,6 +314,45 @@ class MainWindowTest {
         assertTrue(coloured, "a colour pixel on screen");
     }
 
+    /**
+     * Shows the area's text in the section's streaming preview and checks that it is drawn exactly as the area
+     * draws it: the same font and colour, and the same pixels (the area's own text hidden, then the preview's).
+     */
+    private void assertPreviewDrawsLikeTheArea(Section s) {
+        var area = w.editor().area(s);
+        var preview = w.editor().preview(s);
+        var stack = area.getParent();
+        var areaLines = area.lookupAll(".paragraph-text");
+        area.setShowCaret(org.fxmisc.richtext.Caret.CaretVisibility.OFF);
+        try {
+            int[] withArea = pixels(stack.snapshot(null, null));
+            preview.setText(area.getText());
+            stack.getParent().layout();
+            var areaText = (javafx.scene.text.Text) area.lookup(".ai-text");
+            assertEquals(areaText.getFont(), preview.getFont(), "font");
+            assertEquals(areaText.getFill(), preview.getFill(), "colour");
+            areaLines.forEach(n -> n.setOpacity(0));
+            int[] withPreview = pixels(stack.snapshot(null, null));
+            int differing = 0;
+            for (int i = 0; i < withArea.length; i++) {
+                differing += withArea[i] != withPreview[i] ? 1 : 0;
+            }
+            assertTrue(differing <= withArea.length / 1000, differing + " of " + withArea.length + " pixels differ");
+        } finally {
+            areaLines.forEach(n -> n.setOpacity(1));
+            preview.setText("");
+            area.setShowCaret(org.fxmisc.richtext.Caret.CaretVisibility.AUTO);
+        }
+    }
+
+    private static int[] pixels(javafx.scene.image.WritableImage img) {
+        int w = (int) img.getWidth();
+        int h = (int) img.getHeight();
+        int[] px = new int[w * h];
+        img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), px, 0, w);
+        return px;
+    }
+
     private int shownPixel(int x, int y) throws Exception {
         return onFx(() -> w.viewerView().shownPixel(x, y));
     }
@@ -332,6 +379,41 @@ class MainWindowTest {
         fx(() -> w.viewerView().requestFocus());
         robot.type(KeyCode.R);
         assertEquals(90, w.viewer().rotationProperty().get(), "viewer still works");
+    }
+
+    @Test
+    void openingAnotherStudyWhileDraftingStopsTheDraftAndKeepsItInItsOwnReport() throws Exception {
+        // a study no other test here drafts or signs (the report store is shared by the tests of this class)
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm"))));
+        waitFor(30, "the first study on screen", () -> w.viewerView().hasImage());
+        loadModel();
+        String firstStudy = onFx(() -> w.reports().report().study().studyUid());
+        assertTrue(onFx(() -> w.draft().canDraft()), "a fresh draft report");
+        Report drafted = onFx(() -> w.reports().report());
+        AtomicBoolean opened = new AtomicBoolean();
+        fx(() -> {
+            w.draft().maxTokensProperty().set(2000);
+            w.draft().tokensProperty().addListener((o, a, n) -> {
+                if (n.intValue() >= 40 && w.draft().runningProperty().get() && !opened.getAndSet(true)) {
+                    w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm")));
+                }
+            });
+            w.draftReport();
+        });
+        waitFor(60, "the other study's report", () -> !w.reports().report().study().studyUid().equals(firstStudy));
+        waitFor(30, "the draft to stop", () -> !w.draft().runningProperty().get());
+        assertTrue(onFx(() -> w.draft().tokensProperty().get()) < 2000, "stopped early");
+        assertTrue(onFx(() -> w.draft().errorProperty().get()).contains("another study was opened"));
+        Thread.sleep(300); // any late model events for the stopped draft would arrive by now
+        for (Section s : Section.values()) {
+            assertEquals("", onFx(() -> w.reports().report().text(s)), s + " of the newly opened study stays empty");
+        }
+        assertFalse(onFx(() -> w.reports().report().hasAiContent()));
+        Report first = new ReportStore(reportsDir.resolve("reports")).load(firstStudy).orElseThrow();
+        String kept = onFx(() -> drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION));
+        assertFalse(kept.isBlank(), "the partial draft stays in the report it was drafted for");
+        assertEquals(kept, first.text(Section.FINDINGS) + first.text(Section.IMPRESSION), "and is saved with that study");
+        assertTrue(first.hasUnreviewedAi());
     }
 
     @Test
