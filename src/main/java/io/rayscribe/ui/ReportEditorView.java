@@ -145,14 +145,9 @@ public final class ReportEditorView extends VBox {
 
     /** The area in a clipped stack with its streaming preview on top (same insets, font and AI style). */
     private StackPane withPreview(Section s, StyleClassedTextArea area) {
-        Text preview = new Text();
-        preview.getStyleClass().addAll("text", "ai-text");
-        TextFlow flow = new TextFlow(preview);
+        TextFlow flow = newCover();
         flow.setId(s.name().toLowerCase() + "-preview");
-        flow.getStyleClass().addAll("report-area", "stream-preview");
-        flow.setMinSize(0, 0);
-        flow.setVisible(false);
-        previews.put(s, preview);
+        previews.put(s, (Text) flow.getChildren().get(0));
         StackPane stack = new StackPane(area, flow);
         StackPane.setAlignment(flow, Pos.TOP_LEFT);
         Rectangle clip = new Rectangle();
@@ -161,6 +156,17 @@ public final class ReportEditorView extends VBox {
         stack.setClip(clip);
         VBox.setVgrow(stack, VBox.getVgrow(area));
         return stack;
+    }
+
+    /** A hidden streaming cover: one AI-styled Text in a flow drawn like a report area. */
+    private static TextFlow newCover() {
+        Text preview = new Text();
+        preview.getStyleClass().addAll("text", "ai-text");
+        TextFlow flow = new TextFlow(preview);
+        flow.getStyleClass().addAll("report-area", "stream-preview");
+        flow.setMinSize(0, 0);
+        flow.setVisible(false);
+        return flow;
     }
 
     private VBox draftBar(Runnable onDraft) {
@@ -425,21 +431,35 @@ public final class ReportEditorView extends VBox {
         StyleClassedTextArea twin = new StyleClassedTextArea();
         twin.getStyleClass().add("report-area");
         twin.setWrapText(true);
-        twin.setManaged(false);
         twin.setFocusTraversable(false);
-        twin.resize(Math.max(100, findings.getWidth()), Math.max(70, findings.getHeight()));
+        TextFlow cover = newCover();
+        Text preview = (Text) cover.getChildren().get(0);
+        StackPane stack = new StackPane(twin, cover);
+        stack.setManaged(false);
+        stack.resize(Math.max(100, findings.getWidth()), Math.max(70, findings.getHeight()));
         // Inside a holder clipped to nothing: laid out and styled, never drawn. (Each step still makes JavaFX
         // repaint the whole window once, ~25-40 ms of software rendering; that happens before Draft is enabled.)
-        Pane holder = new Pane(twin);
+        Pane holder = new Pane(stack);
         holder.setManaged(false);
         holder.setMouseTransparent(true);
         holder.setClip(new Rectangle(0, 0, 0, 0));
         getChildren().add(holder);
+        // What a draft does to a section: the cover shows the growing text, then the area takes it in one
+        // styled replacement, then (after a review) a partial restyle.
         List<Runnable> steps = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         for (String chunk : new String[] {"The lungs are clear. ", "No pleural effusion or pneumothorax. ",
             "Heart size is normal.\n", "Mediastinal contours are within normal limits. "}) {
-            steps.add(() -> twin.append(chunk, "ai-text"));
+            steps.add(() -> {
+                cover.setVisible(true);
+                preview.setText(text.append(chunk).toString());
+            });
         }
+        steps.add(() -> {
+            twin.replace(0, twin.getLength(), text.toString(), Set.of("ai-text"));
+            cover.setVisible(false);
+            preview.setText("");
+        });
         steps.add(() -> restyle(twin, List.of(new AiSpan(Section.FINDINGS, 0, twin.getLength() / 2, 0, 1))));
         UiWarmUp.onePerFrame(steps, () -> {
             getChildren().remove(holder);
