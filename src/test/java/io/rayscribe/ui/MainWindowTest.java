@@ -394,7 +394,8 @@ class MainWindowTest {
         fx(() -> {
             w.draft().maxTokensProperty().set(2000);
             w.draft().tokensProperty().addListener((o, a, n) -> {
-                if (n.intValue() >= 40 && w.draft().runningProperty().get() && !opened.getAndSet(true)) {
+                boolean wroteText = !(drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION)).isBlank();
+                if (wroteText && w.draft().runningProperty().get() && !opened.getAndSet(true)) {
                     w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm")));
                 }
             });
