@@ -47,8 +47,9 @@ public final class DraftRouter {
             String lower = held.toString().toLowerCase(Locale.ROOT);
             int cut = lower.indexOf(IMPRESSION);
             if (cut >= 0) {
-                emit(out, cut);
-                consume(IMPRESSION.length());
+                int end = withoutTrailingBlanks(cut);
+                emit(out, end); // a section ends without the blank line before the next heading
+                consume(cut - end + IMPRESSION.length());
                 section = Section.IMPRESSION;
                 atSectionStart = true;
                 continue;
@@ -71,11 +72,23 @@ public final class DraftRouter {
                 atSectionStart = false;
                 continue;
             }
+            // Blanks wait for the text after them: at a heading or the end they are dropped, not committed.
             int keep = all ? 0 : possibleHeadingSuffix(lower);
-            emit(out, held.length() - keep);
+            emit(out, withoutTrailingBlanks(held.length() - keep));
+            if (all) {
+                consume(held.length());
+            }
             return out;
         }
         return out;
+    }
+
+    /** The first {@code n} held characters' length without the blanks at their end. */
+    private int withoutTrailingBlanks(int n) {
+        while (n > 0 && Character.isWhitespace(held.charAt(n - 1))) {
+            n--;
+        }
+        return n;
     }
 
     /** Length of the longest tail of {@code s} that is a proper prefix of "impression:". */

@@ -26,7 +26,7 @@ class DraftRouterTest {
     @Test
     void splitsOnAnImpressionHeadingThatArrivesInPieces() {
         Report r = route("FIND", "INGS:", " The", " heart", " is", " normal", ".", " IMP", "RESS", "ION", ":", " No", " acute", " disease", ".");
-        assertEquals("The heart is normal. ", r.text(Section.FINDINGS));
+        assertEquals("The heart is normal.", r.text(Section.FINDINGS));
         assertEquals("No acute disease.", r.text(Section.IMPRESSION));
         // characters keep the token that wrote them
         assertArrayEquals(new int[] {3, 4}, r.tokensIn(Section.FINDINGS, 4, 9));
@@ -41,9 +41,18 @@ class DraftRouterTest {
     }
 
     @Test
+    void blanksBetweenWordsStayAndBlanksAtTheEndAreDropped() {
+        Report r = route("Lungs", " clear", ".", "\n", "\n", "Heart", " normal", ".", " ", "\n");
+        assertEquals("Lungs clear.\n\nHeart normal.", r.text(Section.FINDINGS));
+        Report both = route("Lungs clear.", "  \n", "IMPRESSION:", " Normal", ".", "\n");
+        assertEquals("Lungs clear.", both.text(Section.FINDINGS));
+        assertEquals("Normal.", both.text(Section.IMPRESSION));
+    }
+
+    @Test
     void headingInsideOneTokenAndLowercase() {
         Report r = route("Normal heart.\nimpression: normal", " chest", ".");
-        assertEquals("Normal heart.\n", r.text(Section.FINDINGS));
+        assertEquals("Normal heart.", r.text(Section.FINDINGS), "no blank line left before the heading");
         assertEquals("normal chest.", r.text(Section.IMPRESSION));
     }
 }
