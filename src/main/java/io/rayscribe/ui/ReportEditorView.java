@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class ReportEditorView extends VBox {
      * read-only while the model writes, and the cover keeps the mouse off its old text.
      */
     private final Map<Section, Text> previews = new EnumMap<>(Section.class);
-    private final Set<Section> covered = java.util.EnumSet.noneOf(Section.class);
+    private final Set<Section> covered = EnumSet.noneOf(Section.class);
     static final boolean STREAM_PREVIEW = !"false".equals(System.getProperty("rayscribe.ui.streamPreview"));
     private final Label aiBannerText = new Label();
     private boolean syncing;
@@ -419,10 +420,11 @@ public final class ReportEditorView extends VBox {
     }
 
     /**
-     * FX thread, before the first draft: streams a few AI-styled chunks into an unmanaged twin of the findings
-     * area placed in this editor but clipped away, one chunk per frame, restyles it as a draft's end does, removes it and
-     * runs {@code then}. The twin sits on the same CSS path as the real areas, so this window's style caches,
-     * paragraph cells and text layouts for AI text exist before the first draft; the report is not touched.
+     * FX thread, before the first draft: does to an unmanaged twin of the findings area and its cover, placed in
+     * this editor but clipped away, what a draft does (growing AI text in the cover, one chunk per frame, the
+     * styled hand-over, a partial restyle), removes it and runs {@code then}. The twin sits on the same CSS path
+     * as the real areas, so this window's style caches, paragraph cells and text layouts for AI text exist
+     * before the first draft; the report is not touched.
      * (The hidden rehearsal scene cannot do this part: style caches belong to a scene.)
      */
     void rehearseStreaming(Runnable then) {
