@@ -219,7 +219,12 @@ public final class MainWindow implements AutoCloseable {
                     DraftEngine old = draft.engineProperty().get();
                     draft.engineProperty().set(e);
                     if (old != null) {
-                        old.close();
+                        // Closing cancels a draft the old model may still be writing and waits for its worker to
+                        // stop: a token step of a large model, so never on the FX thread. The draft ends as a stop.
+                        executor.execute(BackgroundTask.of("close model", () -> {
+                            old.close();
+                            return old;
+                        }));
                     }
                     main.statusProperty().set("Model ready: " + e.modelName() + " on " + e.device());
                 }))))

@@ -418,6 +418,35 @@ class MainWindowTest {
     }
 
     @Test
+    void loadingAnotherModelWhileDraftingStopsTheOldDraftAndDraftsWithTheNewModel() throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/OT_chest_signed16.dcm"))));
+        waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
+        loadModel();
+        var first = onFx(() -> w.draft().engineProperty().get());
+        AtomicBoolean reloaded = new AtomicBoolean();
+        Path bundle = UiTestSupport.randomBundle();
+        fx(() -> {
+            w.draft().maxTokensProperty().set(100_000);
+            w.draft().tokensProperty().addListener((o, a, n) -> {
+                if (n.intValue() >= 20 && w.draft().runningProperty().get() && !reloaded.getAndSet(true)) {
+                    w.loadModel(bundle);
+                }
+            });
+            w.draftReport();
+        });
+        waitFor(120, "the new model", () -> w.draft().engineProperty().get() != first);
+        waitFor(60, "the old model's draft to end", () -> !w.draft().runningProperty().get());
+        assertEquals("cancelled", onFx(() -> w.draft().lastStopReasonProperty().get()));
+        assertTrue(onFx(() -> w.draft().tokensProperty().get()) < 100_000, "stopped early");
+        // and the new model drafts
+        fx(() -> w.draft().maxTokensProperty().set(24));
+        fx(() -> w.draftReport());
+        waitFor(60, "a draft with the new model", () -> !w.draft().runningProperty().get()
+                && "max_tokens".equals(w.draft().lastStopReasonProperty().get()));
+        assertEquals(24, onFx(() -> w.draft().tokensProperty().get()));
+    }
+
+    @Test
     void draftingAnImageThatCannotBeDecodedNamesTheFileAndTheReason() throws Exception {
         Path jpegLs = SharedData.resolve("dicom/radiography/CR_chest_PA_RG1_jpegls_nearlossless.dcm");
         fx(() -> w.open(List.of(jpegLs)));
