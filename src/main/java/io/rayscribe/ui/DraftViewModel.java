@@ -163,11 +163,12 @@ public final class DraftViewModel {
     }
 
     /**
-     * FX thread, before another study's report becomes current: stops a running draft at once, hands
-     * what the model has written so far to the report it was drafted for (so it is saved with that
-     * study) and drops the model's later events. A draft never writes into another patient's report.
+     * FX thread: stops a running draft at once (another study is opened, the window closes), hands what the
+     * model has written so far to the report it was drafted for (so it is saved with that study) and drops the
+     * model's later events. A draft never writes into another patient's report. {@code why}, if not null, is
+     * shown in the editor.
      */
-    public void stopForStudyChange() {
+    public void stopAndKeep(String why) {
         if (!running.get()) {
             return;
         }
@@ -181,7 +182,9 @@ public final class DraftViewModel {
             finish();
         }
         generation++;
-        error.set("Drafting stopped because another study was opened; the partial draft is kept in its own report.");
+        if (why != null) {
+            error.set(why);
+        }
     }
 
     private void onBatch(List<Event> batch) {

@@ -80,7 +80,8 @@ public final class MainWindow implements AutoCloseable {
         viewer = new ViewerViewModel(executor);
         main = new MainViewModel(executor, viewer, reports);
         draft = new DraftViewModel(reports);
-        main.setBeforeStudyChange(draft::stopForStudyChange);
+        main.setBeforeStudyChange(() -> draft.stopAndKeep(
+                "Drafting stopped because another study was opened; the partial draft is kept in its own report."));
         attention = new AttentionViewModel(draft);
         viewerView = new ViewerView(viewer);
         browser = new StudyBrowserView(main, executor);
@@ -593,11 +594,8 @@ public final class MainWindow implements AutoCloseable {
 
     @Override
     public void close() {
+        draft.stopAndKeep(null); // first, so the report saved below holds everything the model wrote
         reports.close();
-        DraftEngine e = draft.engineProperty().get();
-        if (e != null) {
-            draft.stop();
-        }
         viewerView.renderer().close();
         executor.close();
     }

@@ -447,6 +447,30 @@ class MainWindowTest {
     }
 
     @Test
+    void closingTheWindowWhileDraftingSavesEverythingTheModelWrote() throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/CR_extremity_RG3_j2k_lossless_MONO1.dcm"))));
+        waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
+        loadModel();
+        Report drafted = onFx(() -> w.reports().report());
+        AtomicBoolean closed = new AtomicBoolean();
+        fx(() -> {
+            w.draft().maxTokensProperty().set(100_000);
+            w.draft().tokensProperty().addListener((o, a, n) -> {
+                boolean wroteText = !(drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION)).isBlank();
+                if (wroteText && w.draft().runningProperty().get() && !closed.getAndSet(true)) {
+                    w.close();
+                }
+            });
+            w.draftReport();
+        });
+        waitFor(60, "the window to close mid-draft", () -> closed.get() && !w.draft().runningProperty().get());
+        String kept = onFx(() -> drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION));
+        Report saved = new ReportStore(reportsDir.resolve("reports")).load(drafted.study().studyUid()).orElseThrow();
+        assertEquals(kept, saved.text(Section.FINDINGS) + saved.text(Section.IMPRESSION));
+        assertTrue(saved.hasUnreviewedAi(), "saved as unreviewed AI text");
+    }
+
+    @Test
     void draftingAnImageThatCannotBeDecodedNamesTheFileAndTheReason() throws Exception {
         Path jpegLs = SharedData.resolve("dicom/radiography/CR_chest_PA_RG1_jpegls_nearlossless.dcm");
         fx(() -> w.open(List.of(jpegLs)));
