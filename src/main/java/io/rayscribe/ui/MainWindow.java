@@ -127,8 +127,11 @@ public final class MainWindow implements AutoCloseable {
                 if (presets.getValue() != w) {
                     presets.setValue(w);
                 }
-            } else if (presets.getValue() != null) {
-                presets.setValue(null); // a dragged window is no preset: the box must not claim one
+            } else {
+                if (presets.getValue() != null) {
+                    presets.setValue(null); // a dragged window is no preset: the box must not claim one
+                }
+                presets.getButtonCell().setText(notAPreset(w));
             }
         });
     }
@@ -334,7 +337,7 @@ public final class MainWindow implements AutoCloseable {
             @Override
             protected void updateItem(Window w, boolean empty) {
                 super.updateItem(w, empty);
-                setText(w != null ? windowText(w) : viewer.windowProperty().get() != null ? "Manual window" : "Window preset");
+                setText(w != null ? windowText(w) : notAPreset(viewer.windowProperty().get()));
             }
         });
         presets.setOnAction(e -> {
@@ -381,6 +384,18 @@ public final class MainWindow implements AutoCloseable {
                 setText(empty || w == null ? null : windowText(w));
             }
         };
+    }
+
+    /**
+     * The preset box's text for a window that is none of its presets: "Manual window" after a drag, else the
+     * window's own name (e.g. a histogram window chosen at load). No numbers: the text, and so the toolbar's
+     * layout, must not change with every step of a drag (the corner overlay shows them).
+     */
+    private static String notAPreset(Window w) {
+        if (w == null) {
+            return "Window preset";
+        }
+        return w.label() == null || w.label().isEmpty() || w.label().equals("Manual") ? "Manual window" : w.label();
     }
 
     private static String windowText(Window w) {

@@ -260,6 +260,10 @@ class MainWindowTest {
         fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/XA_multiframe96_jpeg_baseline.dcm"))));
         waitFor(60, "the cine image", () -> w.viewerView().hasImage() && w.viewer().frameCountProperty().get() == 96);
         var first = onFx(() -> w.viewer().frameProperty().get());
+        // the preset box names the window in use, even one that is none of its presets
+        String shownWindow = onFx(() -> robot.lookup("#preset-combo").<javafx.scene.control.ComboBox<Window>>query()
+                .getButtonCell().getText());
+        assertTrue(shownWindow.startsWith(onFx(() -> w.viewer().windowProperty().get().label())), shownWindow);
         fx(() -> w.viewerView().requestFocus());
         robot.type(KeyCode.PAGE_DOWN);
         waitFor(30, "frame 2", () -> w.viewer().frameIndexProperty().get() == 1 && w.viewer().frameProperty().get() != first
