@@ -290,9 +290,9 @@ public final class MainWindow implements AutoCloseable {
                 item("Open folder…  (Ctrl+Shift+O)", this::openFolderDialog),
                 item("Open DICOMDIR…", this::openDicomdirDialog),
                 new SeparatorMenuItem(),
-                item("Export plain text…", () -> exportWithChooser(ReportViewModel.ExportKind.TEXT)),
-                item("Export PDF…  (Ctrl+P)", () -> exportWithChooser(ReportViewModel.ExportKind.PDF)),
-                item("Export DICOM SR…  (Ctrl+Shift+S)", () -> exportWithChooser(ReportViewModel.ExportKind.SR)),
+                like("#export-button", item("Export plain text…", () -> exportWithChooser(ReportViewModel.ExportKind.TEXT))),
+                like("#export-button", item("Export PDF…  (Ctrl+P)", () -> exportWithChooser(ReportViewModel.ExportKind.PDF))),
+                like("#export-button", item("Export DICOM SR…  (Ctrl+Shift+S)", () -> exportWithChooser(ReportViewModel.ExportKind.SR))),
                 new SeparatorMenuItem(),
                 item("Quit  (Ctrl+Q)", this::quit));
         Menu view = new Menu("View");
@@ -309,11 +309,13 @@ public final class MainWindow implements AutoCloseable {
                 item("Light / dark theme  (Ctrl+L)", theme::toggle));
         Menu report = new Menu("Report");
         report.getItems().addAll(
-                item("Draft report  (Ctrl+D)", this::draftReport), item("Stop  (Esc)", draft::stop),
-                item("Regenerate  (Ctrl+Shift+D)", this::draftReport),
-                item("Accept selected AI text  (Ctrl+Enter)", editor::acceptSelection),
-                item("Accept all AI text  (Ctrl+Shift+Enter)", reports::acceptAll),
-                item("Mark preliminary", reports::markPreliminary), item("Sign final", reports::signFinal),
+                like("#draft-button", item("Draft report  (Ctrl+D)", this::draftReport)),
+                like("#stop-button", item("Stop  (Esc)", draft::stop)),
+                like("#regenerate-button", item("Regenerate  (Ctrl+Shift+D)", this::draftReport)),
+                like("#accept-selection", item("Accept selected AI text  (Ctrl+Enter)", editor::acceptSelection)),
+                like("#accept-all", item("Accept all AI text  (Ctrl+Shift+Enter)", reports::acceptAll)),
+                like("#preliminary-button", item("Mark preliminary", reports::markPreliminary)),
+                like("#sign-button", item("Sign final", reports::signFinal)),
                 new SeparatorMenuItem(),
                 item("Load model…", this::loadModelDialog));
         Menu help = new Menu("Help");
@@ -327,6 +329,15 @@ public final class MainWindow implements AutoCloseable {
         MenuItem m = new MenuItem(text);
         m.setOnAction(e -> action.run());
         return m;
+    }
+
+    /** The menu item is enabled exactly when the editor's button with {@code buttonId} is. */
+    private MenuItem like(String buttonId, MenuItem item) {
+        Node button = editor.lookup(buttonId);
+        if (button != null) {
+            item.disableProperty().bind(button.disableProperty());
+        }
+        return item;
     }
 
     private ToolBar viewerToolbar() {

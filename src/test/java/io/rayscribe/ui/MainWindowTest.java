@@ -88,6 +88,11 @@ class MainWindowTest {
         assertFalse(onFx(() -> w.viewerView().cornerText(Pos.TOP_LEFT)).isEmpty(), "patient overlay");
         loadModel();
 
+        // the Report menu offers what the editor's buttons offer
+        assertFalse(onFx(() -> reportMenuItem(robot, "Draft report").isDisable()));
+        assertTrue(onFx(() -> reportMenuItem(robot, "Sign final").isDisable()), "nothing to sign yet");
+        assertTrue(onFx(() -> reportMenuItem(robot, "Stop").isDisable()), "nothing to stop");
+
         // Draft with greedy decoding: the Findings text must grow in several steps while generation runs.
         List<Integer> lengthsWhileRunning = new ArrayList<>();
         fx(() -> {
@@ -347,6 +352,13 @@ class MainWindowTest {
             preview.setText("");
             area.setShowCaret(org.fxmisc.richtext.Caret.CaretVisibility.AUTO);
         }
+    }
+
+    private static javafx.scene.control.MenuItem reportMenuItem(FxRobot robot, String startsWith) {
+        javafx.scene.control.MenuBar bar = robot.lookup("#menu-bar").query();
+        return bar.getMenus().stream().filter(m -> m.getText().equals("Report")).findFirst().orElseThrow()
+                .getItems().stream().filter(i -> i.getText() != null && i.getText().startsWith(startsWith))
+                .findFirst().orElseThrow();
     }
 
     private static int[] pixels(javafx.scene.image.WritableImage img) {
