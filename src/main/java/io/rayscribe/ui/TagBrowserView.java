@@ -1,13 +1,16 @@
 package io.rayscribe.ui;
 
+import atlantafx.base.theme.Styles;
 import io.rayscribe.dicom.DicomTags;
 import io.rayscribe.dicom.Instance;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.transformation.FilteredList;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -35,7 +38,7 @@ public final class TagBrowserView extends VBox {
         table.setId("tag-table");
         table.setItems(rows);
         // Compact monospaced cells (rayscribe.css): a whole "(0008,0016)" and its VR fit in the narrow side pane.
-        table.getStyleClass().addAll("tag-table", atlantafx.base.theme.Styles.DENSE);
+        table.getStyleClass().addAll("tag-table", Styles.DENSE);
         table.getColumns().add(col("Tag", 92, r -> "  ".repeat(r.depth()) + r.tag()));
         table.getColumns().add(col("Name", 130, DicomTags.TagRow::name));
         table.getColumns().add(col("VR", 40, DicomTags.TagRow::vr));
@@ -78,8 +81,8 @@ public final class TagBrowserView extends VBox {
         TableColumn<DicomTags.TagRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
-        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
-            private final javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
+        c.setCellFactory(col -> new TableCell<>() {
+            private final Tooltip whole = new Tooltip();
 
             @Override
             protected void updateItem(String text, boolean empty) {
