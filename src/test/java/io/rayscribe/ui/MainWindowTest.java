@@ -354,6 +354,32 @@ class MainWindowTest {
         }
     }
 
+    /**
+     * Opens {@code study} (one no other test here drafts or signs: the report store is shared by the tests of
+     * this class), loads the model and drafts up to {@code maxTokens}; once the model has written text, runs
+     * {@code action} on the FX thread, once. Returns the report being drafted.
+     */
+    private Report draftAndOnceTextIsWritten(String study, int maxTokens, Runnable action) throws Exception {
+        fx(() -> w.open(List.of(SharedData.resolve(study))));
+        waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
+        loadModel();
+        assertTrue(onFx(() -> w.draft().canDraft()), "a fresh draft report");
+        Report drafted = onFx(() -> w.reports().report());
+        AtomicBoolean done = new AtomicBoolean();
+        fx(() -> {
+            w.draft().maxTokensProperty().set(maxTokens);
+            w.draft().tokensProperty().addListener((o, a, n) -> {
+                boolean wroteText = !(drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION)).isBlank();
+                if (wroteText && w.draft().runningProperty().get() && !done.getAndSet(true)) {
+                    action.run();
+                }
+            });
+            w.draftReport();
+        });
+        waitFor(60, "text from the model", done::get);
+        return drafted;
+    }
+
     private static javafx.scene.control.MenuItem reportMenuItem(FxRobot robot, String startsWith) {
         javafx.scene.control.MenuBar bar = robot.lookup("#menu-bar").query();
         return bar.getMenus().stream().filter(m -> m.getText().equals("Report")).findFirst().orElseThrow()
@@ -399,24 +425,9 @@ class MainWindowTest {
 
     @Test
     void openingAnotherStudyWhileDraftingStopsTheDraftAndKeepsItInItsOwnReport() throws Exception {
-        // a study no other test here drafts or signs (the report store is shared by the tests of this class)
-        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm"))));
-        waitFor(30, "the first study on screen", () -> w.viewerView().hasImage());
-        loadModel();
-        String firstStudy = onFx(() -> w.reports().report().study().studyUid());
-        assertTrue(onFx(() -> w.draft().canDraft()), "a fresh draft report");
-        Report drafted = onFx(() -> w.reports().report());
-        AtomicBoolean opened = new AtomicBoolean();
-        fx(() -> {
-            w.draft().maxTokensProperty().set(2000);
-            w.draft().tokensProperty().addListener((o, a, n) -> {
-                boolean wroteText = !(drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION)).isBlank();
-                if (wroteText && w.draft().runningProperty().get() && !opened.getAndSet(true)) {
-                    w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm")));
-                }
-            });
-            w.draftReport();
-        });
+        Report drafted = draftAndOnceTextIsWritten("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm", 2000,
+                () -> w.open(List.of(SharedData.resolve("dicom/radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm"))));
+        String firstStudy = onFx(() -> drafted.study().studyUid());
         waitFor(60, "the other study's report", () -> !w.reports().report().study().studyUid().equals(firstStudy));
         waitFor(30, "the draft to stop", () -> !w.draft().runningProperty().get());
         assertTrue(onFx(() -> w.draft().tokensProperty().get()) < 2000, "stopped early");
@@ -435,21 +446,13 @@ class MainWindowTest {
 
     @Test
     void loadingAnotherModelWhileDraftingStopsTheOldDraftAndDraftsWithTheNewModel() throws Exception {
-        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/OT_chest_signed16.dcm"))));
-        waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
-        loadModel();
-        var first = onFx(() -> w.draft().engineProperty().get());
-        AtomicBoolean reloaded = new AtomicBoolean();
         Path bundle = UiTestSupport.randomBundle();
-        fx(() -> {
-            w.draft().maxTokensProperty().set(100_000);
-            w.draft().tokensProperty().addListener((o, a, n) -> {
-                if (n.intValue() >= 20 && w.draft().runningProperty().get() && !reloaded.getAndSet(true)) {
-                    w.loadModel(bundle);
-                }
-            });
-            w.draftReport();
+        var engine = new java.util.concurrent.atomic.AtomicReference<DraftEngine>();
+        draftAndOnceTextIsWritten("dicom/radiography/OT_chest_signed16.dcm", 100_000, () -> {
+            engine.set(w.draft().engineProperty().get());
+            w.loadModel(bundle);
         });
+        var first = engine.get();
         waitFor(120, "the new model", () -> w.draft().engineProperty().get() != first);
         waitFor(60, "the old model's draft to end", () -> !w.draft().runningProperty().get());
         assertEquals("cancelled", onFx(() -> w.draft().lastStopReasonProperty().get()));
@@ -464,21 +467,12 @@ class MainWindowTest {
 
     @Test
     void closingTheWindowWhileDraftingSavesEverythingTheModelWrote() throws Exception {
-        fx(() -> w.open(List.of(SharedData.resolve("dicom/radiography/CR_extremity_RG3_j2k_lossless_MONO1.dcm"))));
-        waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
-        loadModel();
-        Report drafted = onFx(() -> w.reports().report());
         AtomicBoolean closed = new AtomicBoolean();
-        fx(() -> {
-            w.draft().maxTokensProperty().set(100_000);
-            w.draft().tokensProperty().addListener((o, a, n) -> {
-                boolean wroteText = !(drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION)).isBlank();
-                if (wroteText && w.draft().runningProperty().get() && !closed.getAndSet(true)) {
+        Report drafted = draftAndOnceTextIsWritten("dicom/radiography/CR_extremity_RG3_j2k_lossless_MONO1.dcm", 100_000,
+                () -> {
                     w.close();
-                }
-            });
-            w.draftReport();
-        });
+                    closed.set(true);
+                });
         waitFor(60, "the window to close mid-draft", () -> closed.get() && !w.draft().runningProperty().get());
         String kept = onFx(() -> drafted.text(Section.FINDINGS) + drafted.text(Section.IMPRESSION));
         Report saved = new ReportStore(reportsDir.resolve("reports")).load(drafted.study().studyUid()).orElseThrow();
