@@ -7,6 +7,8 @@ import io.rayscribe.report.Section;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Group;
+import javafx.scene.SubScene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.IndexRange;
@@ -21,7 +23,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
@@ -442,12 +443,13 @@ public final class ReportEditorView extends VBox {
         StackPane stack = new StackPane(twin, cover);
         stack.setManaged(false);
         stack.resize(Math.max(100, findings.getWidth()), Math.max(70, findings.getHeight()));
-        // Inside a holder clipped to nothing: laid out and styled, never drawn. (Each step still makes JavaFX
-        // repaint the whole window once, ~25-40 ms of software rendering; that happens before Draft is enabled.)
-        Pane holder = new Pane(stack);
+        // In a 1 x 1 transparent SubScene: styled by this scene's stylesheets and laid out, never drawn. (A Pane
+        // clipped to nothing made JavaFX repaint the whole window at 4 of the 6 steps, 20-40 ms of software
+        // rendering each; a SubScene makes none.)
+        SubScene holder = new SubScene(new Group(stack), 1, 1);
+        holder.setOpacity(0);
         holder.setManaged(false);
         holder.setMouseTransparent(true);
-        holder.setClip(new Rectangle(0, 0, 0, 0));
         getChildren().add(holder);
         // What a draft does to a section: the cover shows the growing text, then the area takes it in one
         // styled replacement, then (after a review) a partial restyle.
