@@ -7,8 +7,6 @@ import io.rayscribe.report.Section;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Group;
-import javafx.scene.SubScene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.IndexRange;
@@ -23,6 +21,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
@@ -443,13 +442,13 @@ public final class ReportEditorView extends VBox {
         StackPane stack = new StackPane(twin, cover);
         stack.setManaged(false);
         stack.resize(Math.max(100, findings.getWidth()), Math.max(70, findings.getHeight()));
-        // In a 1 x 1 transparent SubScene: styled by this scene's stylesheets and laid out, never drawn. (A Pane
-        // clipped to nothing made JavaFX repaint the whole window at 4 of the 6 steps, 20-40 ms of software
-        // rendering each; a SubScene makes none.)
-        SubScene holder = new SubScene(new Group(stack), 1, 1);
-        holder.setOpacity(0);
+        // Inside a holder clipped to nothing: laid out and styled, never drawn. (4 of the 6 steps still make
+        // JavaFX repaint the whole window, 20-40 ms of software rendering each, before Draft is enabled. A 1 x 1
+        // SubScene holder avoids those but does not see the theme's colours: docs/performance.md.)
+        Pane holder = new Pane(stack);
         holder.setManaged(false);
         holder.setMouseTransparent(true);
+        holder.setClip(new Rectangle(0, 0, 0, 0));
         getChildren().add(holder);
         // What a draft does to a section: the cover shows the growing text, then the area takes it in one
         // styled replacement, then (after a review) a partial restyle.
