@@ -18,6 +18,17 @@ class ViewportCompositorTest {
         return f.render(f.defaultWindow());
     }
 
+    /**
+     * {@code img} composed into a {@code viewWidth x viewHeight} viewport the way the viewer places it (centred,
+     * scaled, panned right by {@code panX}, turned, flipped), with {@code heat} (or null) on top.
+     */
+    private static int[] compose(DisplayImage img, boolean invert, int viewWidth, int viewHeight, double scale,
+                                 double panX, int rotation, boolean flipH, ViewportCompositor.HeatLayer heat) {
+        ViewTransform view = ViewTransform.place(viewWidth, viewHeight, img.width(), img.height(), scale, panX, 0,
+                rotation, flipH, false);
+        return new ViewportCompositor().compose(new ViewportCompositor.Source(img), invert, view, viewWidth, viewHeight, heat);
+    }
+
     private static int grey(int argb) {
         return argb & 0xff;
     }
@@ -27,8 +38,7 @@ class ViewportCompositorTest {
         DisplayImage img = windowed("radiography/DX_chest_NIH_cxr14_implicitLE_8bit.dcm");
         int w = img.width();
         int h = img.height();
-        ViewTransform view = ViewTransform.place(w, h, w, h, 1, 0, 0, 0, false, false);
-        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false, view, w, h, null);
+        int[] out = compose(img, false, w, h, 1, 0, 0, false, null);
         for (int i = 0; i < w * h; i += 97) {
             assertEquals(0xff000000 | (img.grey()[i] & 0xff) * 0x010101, out[i], "pixel " + i);
         }
@@ -40,16 +50,14 @@ class ViewportCompositorTest {
         int w = img.width();
         int h = img.height();
         // 90° clockwise: frame (x, y) lands at viewport (h - 1 - y, x)
-        int[] turned = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
-                ViewTransform.place(h, w, w, h, 1, 0, 0, 90, false, false), h, w, null);
+        int[] turned = compose(img, false, h, w, 1, 0, 90, false, null);
         for (int y = 0; y < h; y += 7) {
             for (int x = 0; x < w; x += 5) {
                 assertEquals(img.grey()[y * w + x] & 0xff, grey(turned[x * h + (h - 1 - y)]), "turned " + x + "," + y);
             }
         }
         // horizontal flip and invert
-        int[] flipped = new ViewportCompositor().compose(new ViewportCompositor.Source(img), true,
-                ViewTransform.place(w, h, w, h, 1, 0, 0, 0, true, false), w, h, null);
+        int[] flipped = compose(img, true, w, h, 1, 0, 0, true, null);
         for (int y = 0; y < h; y += 7) {
             for (int x = 0; x < w; x += 5) {
                 assertEquals(255 - (img.grey()[y * w + x] & 0xff), grey(flipped[y * w + (w - 1 - x)]), "flipped " + x + "," + y);
@@ -63,8 +71,7 @@ class ViewportCompositorTest {
         int w = img.width();
         int h = img.height();
         // a viewport twice the frame's size, the frame panned 10 px right of centre
-        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
-                ViewTransform.place(2 * w, 2 * h, w, h, 1, 10, 0, 0, false, false), 2 * w, 2 * h, null);
+        int[] out = compose(img, false, 2 * w, 2 * h, 1, 10, 0, false, null);
         int left = w / 2 + 10;
         int top = h / 2;
         assertEquals(0, out[0], "corner outside the frame");
@@ -87,8 +94,7 @@ class ViewportCompositorTest {
         DisplayImage img = new DisplayImage(n, n, board, null);
         assertEquals(2, ViewportCompositor.levelFor(0.25));
         assertEquals(0, ViewportCompositor.levelFor(0.6));
-        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
-                ViewTransform.place(n / 4, n / 4, n, n, 0.25, 0, 0, 0, false, false), n / 4, n / 4, null);
+        int[] out = compose(img, false, n / 4, n / 4, 0.25, 0, 0, false, null);
         for (int p : out) {
             assertEquals(128, grey(p), 2);
         }
@@ -115,8 +121,7 @@ class ViewportCompositorTest {
         assertTrue(img.isColor());
         int w = img.width();
         int h = img.height();
-        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(img), false,
-                ViewTransform.place(w, h, w, h, 1, 0, 0, 0, false, false), w, h, null);
+        int[] out = compose(img, false, w, h, 1, 0, 0, false, null);
         for (int i = 0; i < w * h; i += 101) {
             assertEquals(0xff000000 | img.rgb()[i], out[i], "pixel " + i);
         }
@@ -151,8 +156,7 @@ class ViewportCompositorTest {
         float[] map = new float[16];
         map[4 * 1 + 2] = 1; // row 1, column 2 of a 4 x 4 grid
         Heatmap h = new Heatmap(map, 4, 4);
-        int[] out = new ViewportCompositor().compose(new ViewportCompositor.Source(flat), false,
-                ViewTransform.place(n, n, n, n, 1, 0, 0, 0, false, false), n, n, ViewportCompositor.HeatLayer.of(h, 1));
+        int[] out = compose(flat, false, n, n, 1, 0, 0, false, ViewportCompositor.HeatLayer.of(h, 1));
         int brightest = 0; // the colour map's high end is the reddest (over black)
         for (int i = 1; i < out.length; i++) {
             if (((out[i] >> 16) & 0xff) > ((out[brightest] >> 16) & 0xff)) {
