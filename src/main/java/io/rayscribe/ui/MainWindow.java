@@ -406,7 +406,7 @@ public final class MainWindow implements AutoCloseable {
         if (w == null) {
             return "Window preset";
         }
-        return w.label() == null || w.label().isEmpty() || w.label().equals("Manual") ? "Manual window" : w.label();
+        return w.label() == null || w.label().isEmpty() || w.label().equals(ViewerViewModel.MANUAL) ? "Manual window" : w.label();
     }
 
     private static String windowText(Window w) {

@@ -30,6 +30,8 @@ import java.util.List;
  * invert and cine. Frames are decoded on the task executor; only the newest request is applied.
  */
 public final class ViewerViewModel {
+    /** The label of a window set by dragging (no preset). */
+    static final String MANUAL = "Manual";
     private static final double MIN_ZOOM = 0.05;
     private static final double MAX_ZOOM = 32;
 
@@ -233,7 +235,7 @@ public final class ViewerViewModel {
         double k = Math.max(w.width() / 400.0, 0.05);
         double width = Math.max(1, w.width() + dx * k);
         double center = w.center() + dy * k;
-        window.set(new Window(center, width, "Manual"));
+        window.set(new Window(center, width, MANUAL));
     }
 
     // ---- geometry ----
