@@ -142,11 +142,20 @@ public final class Frame {
 
     /** Display pixels for a window (null = default). Colour frames ignore the window. */
     public DisplayImage render(Window w) {
+        return render(w, null);
+    }
+
+    /**
+     * As {@link #render(Window)}, writing grey pixels into {@code into} when it has exactly one byte per pixel
+     * (else into a new array). A window/level drag re-renders a multi-megapixel frame dozens of times a second:
+     * reusing one array keeps those megabytes out of the collector, whose pauses stop the UI thread too.
+     */
+    public DisplayImage render(Window w, byte[] into) {
         if (isColor()) {
             return new DisplayImage(width, height, null, rgb);
         }
         byte[] lut = lut(w == null ? defaultWindow() : w);
-        byte[] out = new byte[index.length];
+        byte[] out = into != null && into.length == index.length ? into : new byte[index.length];
         int n = index.length;
         int chunks = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2, n / PARALLEL_CHUNK));
         if (chunks == 1) {

@@ -1,6 +1,5 @@
 package io.rayscribe.ui;
 
-import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.Window;
 import javafx.application.Platform;
@@ -124,9 +123,7 @@ public final class ImageRenderer implements AutoCloseable {
     private void render(Request r) {
         long t0 = System.nanoTime();
         if (r.frame() != sourceFrame || !Objects.equals(r.window(), sourceWindow)) { // colour frames have no window
-            source = new ViewportCompositor.Source(r.frame().render(r.window()));
-            sourceFrame = r.frame();
-            sourceWindow = r.window();
+            window(r);
         }
         int[] pixels = compositor.compose(source, r.invert(), r.view(), r.width(), r.height(), heatLayer(r));
         Buffers b = buffers;
@@ -155,6 +152,23 @@ public final class ImageRenderer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Windows the request's frame into {@link #source}. A new window on the same grey frame is written into
+     * the source's own arrays: a W/L drag on a 4-megapixel radiograph would otherwise allocate ~6 MB per
+     * change, and the collector's pauses for those stop the UI thread too.
+     */
+    private void window(Request r) {
+        byte[] reuse = r.frame() == sourceFrame && source != null ? source.greyPixels() : null;
+        sourceFrame = null; // until the source is whole again (a failed render must not be taken as done)
+        if (reuse == null) {
+            source = new ViewportCompositor.Source(r.frame().render(r.window()));
+        } else {
+            source.rewindow(r.frame().render(r.window(), reuse));
+        }
+        sourceFrame = r.frame();
+        sourceWindow = r.window();
     }
 
     /** The overlay layer for this request, rebuilt only when the map or the opacity changed. */

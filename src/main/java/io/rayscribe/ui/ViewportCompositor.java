@@ -19,6 +19,7 @@ final class ViewportCompositor {
     private static final int HALF = ONE >> 1;
 
     private Source baseSource;
+    private int baseVersion;
     private boolean baseInvert;
     private ViewTransform baseView;
     private int[] base = new int[0];
@@ -54,8 +55,32 @@ final class ViewportCompositor {
     static final class Source {
         private final List<Level> levels = new ArrayList<>();
 
+        private int version;
+
         Source(DisplayImage windowed) {
             levels.add(Level.of(windowed));
+        }
+
+        /** Level 0's grey pixels, to window the same frame into again ({@link #rewindow}); null for colour. */
+        byte[] greyPixels() {
+            byte[][] planes = levels.get(0).planes();
+            return planes.length == 1 ? planes[0] : null;
+        }
+
+        /**
+         * The same frame under another window: level 0 becomes {@code windowed} (grey, this size) and the
+         * halvings built so far are recomputed into their own arrays, so a window/level drag allocates nothing.
+         */
+        void rewindow(DisplayImage windowed) {
+            if (windowed.isColor() || windowed.width() != width() || windowed.height() != height()) {
+                throw new IllegalArgumentException("rewindow takes a grey image of the source's size");
+            }
+            levels.set(0, new Level(width(), height(), new byte[][] {windowed.grey()}));
+            for (int k = 1; k < levels.size(); k++) {
+                Level larger = levels.get(k - 1);
+                halve(larger.planes()[0], larger.width(), larger.height(), levels.get(k).planes()[0]);
+            }
+            version++;
         }
 
         int width() {
@@ -93,9 +118,10 @@ final class ViewportCompositor {
             baseSource = null;
         }
         ViewTransform inverse = view.inverse();
-        if (src != baseSource || invert != baseInvert || !view.equals(baseView)) {
+        if (src != baseSource || src.version != baseVersion || invert != baseInvert || !view.equals(baseView)) {
             resample(src, invert, inverse, width, height, base);
             baseSource = src;
+            baseVersion = src.version;
             baseInvert = invert;
             baseView = view;
         }
@@ -223,9 +249,14 @@ final class ViewportCompositor {
     }
 
     private static byte[] halve(byte[] g, int w, int h) {
+        byte[] out = new byte[((w + 1) / 2) * ((h + 1) / 2)];
+        halve(g, w, h, out);
+        return out;
+    }
+
+    private static void halve(byte[] g, int w, int h, byte[] out) {
         int hw = (w + 1) / 2;
         int hh = (h + 1) / 2;
-        byte[] out = new byte[hw * hh];
         for (int y = 0; y < hh; y++) {
             int r0 = 2 * y * w;
             int r1 = Math.min(2 * y + 1, h - 1) * w;
@@ -235,7 +266,6 @@ final class ViewportCompositor {
                 out[y * hw + x] = (byte) (((g[r0 + x0] & 0xff) + (g[r0 + x1] & 0xff) + (g[r1 + x0] & 0xff) + (g[r1 + x1] & 0xff) + 2) >> 2);
             }
         }
-        return out;
     }
 
     private static final int[] GREY = new int[256];

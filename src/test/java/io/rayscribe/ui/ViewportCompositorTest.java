@@ -150,6 +150,29 @@ class ViewportCompositorTest {
     }
 
     @Test
+    void aNewWindowRenderedIntoTheSourcesOwnArraysShowsWhatAFreshSourceShows() {
+        Frame f = FrameDecoder.shared().decode(SharedData.resolve("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm"), 0);
+        io.rayscribe.dicom.Window first = f.defaultWindow();
+        io.rayscribe.dicom.Window second = new io.rayscribe.dicom.Window(first.center() - first.width() / 4, first.width() / 3, "test");
+        int side = 300; // the ~2000 px frame shown at ~1/7: the view samples a halving, which must follow the window too
+        ViewTransform view = ViewTransform.place(side, side, f.width(), f.height(), side / (double) f.height(), 0, 0, 0, false, false);
+        assertTrue(ViewportCompositor.levelFor(view.scaleFactor()) >= 2);
+
+        ViewportCompositor c = new ViewportCompositor();
+        ViewportCompositor.Source src = new ViewportCompositor.Source(f.render(first));
+        int[] before = c.compose(src, false, view, side, side, null).clone();
+        byte[] own = src.greyPixels();
+        DisplayImage rewindowed = f.render(second, own);
+        assertTrue(rewindowed.grey() == own, "the source's array is reused");
+        src.rewindow(rewindowed);
+        int[] after = c.compose(src, false, view, side, side, null).clone();
+
+        int[] fresh = new ViewportCompositor().compose(new ViewportCompositor.Source(f.render(second)), false, view, side, side, null);
+        assertArrayEquals(fresh, after);
+        assertNotEquals(java.util.Arrays.hashCode(before), java.util.Arrays.hashCode(after), "the same compositor re-samples after a rewindow");
+    }
+
+    @Test
     void overlayPeakLandsOnItsPromptCell() {
         int n = 64;
         DisplayImage flat = new DisplayImage(n, n, new byte[n * n], null);
