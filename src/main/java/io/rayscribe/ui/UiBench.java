@@ -33,6 +33,7 @@ public final class UiBench {
         private volatile long maxLatencyAtUptimeMs;
         private long gcCount0;
         private long gcMillis0;
+        private long jitMillis0;
         private volatile boolean on;
         private long lastPulse;
         private long lastCpu;
@@ -64,6 +65,7 @@ public final class UiBench {
             maxLatency.set(0);
             gcCount0 = gcCount();
             gcMillis0 = gcMillis();
+            jitMillis0 = jitMillis();
             on = true;
             FxDriver.run(() -> {
                 lastPulse = 0;
@@ -101,6 +103,8 @@ public final class UiBench {
             // Collector pauses in the window (on JDK 17 the G1 beans count pauses only): they stop the FX thread too.
             m.put("gc_collections", gcCount() - gcCount0);
             m.put("gc_time_ms", gcMillis() - gcMillis0);
+            // JIT compiler threads' time in the window: they run at the FX thread's priority and take its core.
+            m.put("jit_compile_ms", jitMillis() - jitMillis0);
             m.put("max_pulse_gap_ms", round(maxPulseGap / 1e6));
             m.put("max_fx_cpu_between_pulses_ms", round(maxCpuPerFrame / 1e6));
             m.put("max_fx_cpu_at_jvm_uptime_ms", maxCpuAtUptimeMs);
@@ -118,6 +122,11 @@ public final class UiBench {
 
     private static long gcMillis() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    }
+
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** The worst of every draft, the first after launch included (it is not a warm-up). */
