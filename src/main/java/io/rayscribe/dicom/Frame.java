@@ -167,6 +167,46 @@ public final class Frame {
         return new DisplayImage(width, height, out, null);
     }
 
+    /**
+     * The grey display pixels under window {@code w}, box-filtered to half size in the same pass:
+     * {@code ((width + 1) / 2) x ((height + 1) / 2)} bytes, each the rounded mean of a 2 x 2 block of windowed
+     * pixels (an odd last row or column averages with itself), written into {@code into} when it has that
+     * size. Equal to halving {@link #render(Window)}'s pixels, without writing the full-size image: a shrunken
+     * view of a large radiograph re-windowed during a drag needs only this.
+     */
+    public DisplayImage renderHalved(Window w, byte[] into) {
+        if (isColor()) {
+            throw new IllegalStateException("colour frames have no window");
+        }
+        byte[] lut = lut(w == null ? defaultWindow() : w);
+        int hw = (width + 1) / 2;
+        int hh = (height + 1) / 2;
+        byte[] out = into != null && into.length == hw * hh ? into : new byte[hw * hh];
+        int chunks = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2, index.length / PARALLEL_CHUNK));
+        if (chunks == 1) {
+            applyHalved(lut, out, 0, hh);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(c -> applyHalved(lut, out, (int) ((long) hh * c / chunks),
+                    (int) ((long) hh * (c + 1) / chunks)));
+        }
+        return new DisplayImage(hw, hh, out, null);
+    }
+
+    private void applyHalved(byte[] lut, byte[] out, int fromRow, int toRow) {
+        char[] idx = index;
+        int hw = (width + 1) / 2;
+        for (int y = fromRow; y < toRow; y++) {
+            int r0 = 2 * y * width;
+            int r1 = Math.min(2 * y + 1, height - 1) * width;
+            for (int x = 0; x < hw; x++) {
+                int x0 = 2 * x;
+                int x1 = Math.min(x0 + 1, width - 1);
+                out[y * hw + x] = (byte) (((lut[idx[r0 + x0]] & 0xff) + (lut[idx[r0 + x1]] & 0xff)
+                        + (lut[idx[r1 + x0]] & 0xff) + (lut[idx[r1 + x1]] & 0xff) + 2) >> 2);
+            }
+        }
+    }
+
     private void apply(byte[] lut, byte[] out, int from, int to) {
         char[] idx = index;
         for (int i = from; i < to; i++) {

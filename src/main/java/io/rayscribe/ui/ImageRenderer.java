@@ -155,17 +155,17 @@ public final class ImageRenderer implements AutoCloseable {
     }
 
     /**
-     * Windows the request's frame into {@link #source}. A new window on the same grey frame is written into
-     * the source's own arrays: a W/L drag on a 4-megapixel radiograph would otherwise allocate ~6 MB per
-     * change, and the collector's pauses for those stop the UI thread too.
+     * Points {@link #source} at the request's frame and window. A new window on the same grey frame re-windows
+     * the source in place (it rebuilds only the level the view samples, into its own arrays): a W/L drag on a
+     * 4-megapixel radiograph would otherwise allocate ~6 MB per change, and the collector's pauses for those
+     * stop the UI thread too.
      */
     private void window(Request r) {
-        byte[] reuse = r.frame() == sourceFrame && source != null ? source.greyPixels() : null;
-        sourceFrame = null; // until the source is whole again (a failed render must not be taken as done)
-        if (reuse == null) {
-            source = new ViewportCompositor.Source(r.frame().render(r.window()));
+        if (r.frame() == sourceFrame && source != null && source.rewindowable()) {
+            source.rewindow(r.window());
         } else {
-            source.rewindow(r.frame().render(r.window(), reuse));
+            source = r.frame().isColor() ? new ViewportCompositor.Source(r.frame().render(null))
+                    : new ViewportCompositor.Source(r.frame(), r.window());
         }
         sourceFrame = r.frame();
         sourceWindow = r.window();

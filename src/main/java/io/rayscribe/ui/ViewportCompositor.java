@@ -1,6 +1,8 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.dicom.DisplayImage;
+import io.rayscribe.dicom.Frame;
+import io.rayscribe.dicom.Window;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,56 +53,109 @@ final class ViewportCompositor {
         }
     }
 
-    /** One windowed frame at full resolution and the box-filtered halvings built when a view needs them. */
+    /**
+     * One frame's display pixels at full resolution and the box-filtered halvings a view asks for. A grey
+     * frame's source is windowed lazily: after {@link #rewindow} only the level that a view samples is rebuilt,
+     * into the arrays this source already has, and a shrunken view windows straight into the half-size level
+     * ({@link Frame#renderHalved}) without writing the full-size image. A window/level drag on a 4-megapixel
+     * radiograph therefore allocates nothing and does a quarter of the writes.
+     */
     static final class Source {
+        private final Frame frame; // null: fixed pixels (a colour frame or a given image)
+        private Window window;
+        private final int width;
+        private final int height;
         private final List<Level> levels = new ArrayList<>();
-
+        private final List<Integer> builtAt = new ArrayList<>(); // the version each level was built for
         private int version;
 
-        Source(DisplayImage windowed) {
-            levels.add(Level.of(windowed));
+        /** Fixed pixels (colour, or already windowed): never re-windowed. */
+        Source(DisplayImage image) {
+            frame = null;
+            width = image.width();
+            height = image.height();
+            put(0, Level.of(image));
         }
 
-        /** Level 0's grey pixels, to window the same frame into again ({@link #rewindow}); null for colour. */
-        byte[] greyPixels() {
-            byte[][] planes = levels.get(0).planes();
-            return planes.length == 1 ? planes[0] : null;
-        }
-
-        /**
-         * The same frame under another window: level 0 becomes {@code windowed} (grey, this size) and the
-         * halvings built so far are recomputed into their own arrays, so a window/level drag allocates nothing.
-         */
-        void rewindow(DisplayImage windowed) {
-            if (windowed.isColor() || windowed.width() != width() || windowed.height() != height()) {
-                throw new IllegalArgumentException("rewindow takes a grey image of the source's size");
+        /** A grey frame under {@code window} (null: the frame's default), windowed when a view first needs it. */
+        Source(Frame frame, Window window) {
+            if (frame.isColor()) {
+                throw new IllegalArgumentException("a colour frame has no window: use Source(DisplayImage)");
             }
-            levels.set(0, new Level(width(), height(), new byte[][] {windowed.grey()}));
-            for (int k = 1; k < levels.size(); k++) {
-                Level larger = levels.get(k - 1);
-                halve(larger.planes()[0], larger.width(), larger.height(), levels.get(k).planes()[0]);
-            }
-            version++;
+            this.frame = frame;
+            this.window = window;
+            width = frame.width();
+            height = frame.height();
         }
 
         int width() {
-            return levels.get(0).width();
+            return width;
         }
 
         int height() {
-            return levels.get(0).height();
+            return height;
         }
 
-        /** Level {@code k} is the frame halved {@code k} times (or the smallest level there is). */
-        Level level(int k) {
-            while (levels.size() <= k) {
-                Level last = levels.get(levels.size() - 1);
-                if (last.width() == 1 && last.height() == 1) {
-                    break;
-                }
-                levels.add(halve(last));
+        boolean rewindowable() {
+            return frame != null;
+        }
+
+        /** The same grey frame under another window; levels are rebuilt as views ask for them. */
+        void rewindow(Window w) {
+            if (frame == null) {
+                throw new IllegalStateException("fixed pixels cannot be re-windowed");
             }
-            return levels.get(Math.min(k, levels.size() - 1));
+            window = w;
+            version++;
+        }
+
+        /** Level {@code k} is the frame halved {@code k} times (or the smallest level there is), current. */
+        Level level(int k) {
+            int level = Math.min(k, deepest());
+            build(level);
+            return levels.get(level);
+        }
+
+        /** Halvings until 1 x 1. */
+        private int deepest() {
+            int k = 0;
+            for (int w = width, h = height; w > 1 || h > 1; w = (w + 1) / 2, h = (h + 1) / 2) {
+                k++;
+            }
+            return k;
+        }
+
+        private boolean current(int k) {
+            return k < levels.size() && levels.get(k) != null && builtAt.get(k) == version;
+        }
+
+        private void build(int k) {
+            if (current(k)) {
+                return;
+            }
+            if (frame != null && k == 0) {
+                put(0, Level.of(frame.render(window, greyOf(0))));
+            } else if (frame != null && k == 1 && !current(0)) {
+                put(1, Level.of(frame.renderHalved(window, greyOf(1))));
+            } else {
+                build(k - 1);
+                put(k, halve(levels.get(k - 1), k < levels.size() ? levels.get(k) : null));
+            }
+        }
+
+        /** Level k's grey array to write into again, or null. */
+        private byte[] greyOf(int k) {
+            Level l = k < levels.size() ? levels.get(k) : null;
+            return l != null && l.planes().length == 1 ? l.planes()[0] : null;
+        }
+
+        private void put(int k, Level level) {
+            while (levels.size() <= k) {
+                levels.add(null);
+                builtAt.add(-1);
+            }
+            levels.set(k, level);
+            builtAt.set(k, version);
         }
     }
 
@@ -241,17 +296,19 @@ final class ViewportCompositor {
 
     /** A 2 x 2 box filter on every plane; an odd last row or column averages with itself. */
     static Level halve(Level l) {
-        byte[][] out = new byte[l.planes().length][];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = halve(l.planes()[p], l.width(), l.height());
-        }
-        return new Level((l.width() + 1) / 2, (l.height() + 1) / 2, out);
+        return halve(l, null);
     }
 
-    private static byte[] halve(byte[] g, int w, int h) {
-        byte[] out = new byte[((w + 1) / 2) * ((h + 1) / 2)];
-        halve(g, w, h, out);
-        return out;
+    /** As {@link #halve(Level)}, into {@code into}'s arrays when they have the halved size. */
+    private static Level halve(Level l, Level into) {
+        int hw = (l.width() + 1) / 2;
+        int hh = (l.height() + 1) / 2;
+        boolean reuse = into != null && into.width() == hw && into.height() == hh && into.planes().length == l.planes().length;
+        byte[][] out = reuse ? into.planes() : new byte[l.planes().length][hw * hh];
+        for (int p = 0; p < out.length; p++) {
+            halve(l.planes()[p], l.width(), l.height(), out[p]);
+        }
+        return reuse ? into : new Level(hw, hh, out);
     }
 
     private static void halve(byte[] g, int w, int h, byte[] out) {

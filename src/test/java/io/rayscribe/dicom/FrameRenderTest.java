@@ -25,6 +25,35 @@ class FrameRenderTest {
     }
 
     @Test
+    void windowingToHalfSizeAveragesEachTwoByTwoBlockOfWindowedPixelsAndTheOddEdgeWithItself() {
+        int w = 5;
+        int h = 3;
+        char[] index = new char[w * h];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = (char) ((i * 37) % 100);
+        }
+        float[] modality = new float[100];
+        for (int i = 0; i < modality.length; i++) {
+            modality[i] = i * 10 - 200;
+        }
+        Window window = new Window(150, 400, "test");
+        Frame f = new Frame(w, h, index, modality, false, java.util.List.of(window), java.util.Map.of(), "LINEAR", -1);
+        byte[] full = f.render(window).grey();
+        DisplayImage half = f.renderHalved(window, null);
+        assertEquals(3, half.width());
+        assertEquals(2, half.height());
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                int x1 = Math.min(2 * x + 1, w - 1);
+                int y1 = Math.min(2 * y + 1, h - 1);
+                int sum = (full[2 * y * w + 2 * x] & 0xff) + (full[2 * y * w + x1] & 0xff)
+                        + (full[y1 * w + 2 * x] & 0xff) + (full[y1 * w + x1] & 0xff);
+                assertEquals((sum + 2) / 4, half.grey()[y * 3 + x] & 0xff, "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void signedCtRescaleGivesAirAtMinus1024() {
         Frame f = frame("ct/CT1_implicitLE.dcm", 0);
         // The corner of a CT slice is outside the scanner's field: air or padding, well below -900 HU.

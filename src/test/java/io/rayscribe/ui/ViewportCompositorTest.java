@@ -3,6 +3,7 @@ package io.rayscribe.ui;
 import io.rayscribe.dicom.DisplayImage;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.FrameDecoder;
+import io.rayscribe.dicom.Window;
 import io.rayscribe.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -150,26 +151,41 @@ class ViewportCompositorTest {
     }
 
     @Test
-    void aNewWindowRenderedIntoTheSourcesOwnArraysShowsWhatAFreshSourceShows() {
+    void aReWindowedFrameShowsWhatAFreshlyWindowedImageShowsAtEveryLevel() {
         Frame f = FrameDecoder.shared().decode(SharedData.resolve("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm"), 0);
-        io.rayscribe.dicom.Window first = f.defaultWindow();
-        io.rayscribe.dicom.Window second = new io.rayscribe.dicom.Window(first.center() - first.width() / 4, first.width() / 3, "test");
-        int side = 300; // the ~2000 px frame shown at ~1/7: the view samples a halving, which must follow the window too
-        ViewTransform view = ViewTransform.place(side, side, f.width(), f.height(), side / (double) f.height(), 0, 0, 0, false, false);
-        assertTrue(ViewportCompositor.levelFor(view.scaleFactor()) >= 2);
-
+        Window first = f.defaultWindow();
+        Window second = new Window(first.center() - first.width() / 4, first.width() / 3, "test");
         ViewportCompositor c = new ViewportCompositor();
-        ViewportCompositor.Source src = new ViewportCompositor.Source(f.render(first));
-        int[] before = c.compose(src, false, view, side, side, null).clone();
-        byte[] own = src.greyPixels();
-        DisplayImage rewindowed = f.render(second, own);
-        assertTrue(rewindowed.grey() == own, "the source's array is reused");
-        src.rewindow(rewindowed);
-        int[] after = c.compose(src, false, view, side, side, null).clone();
+        ViewportCompositor.Source src = new ViewportCompositor.Source(f, first);
+        // ~1/7 (the view samples a halving, windowed straight from the frame), ~0.35 (level 1) and 1:1 (level 0)
+        for (double scale : new double[] {300.0 / f.height(), 0.35, 1}) {
+            int side = 300;
+            ViewTransform view = ViewTransform.place(side, side, f.width(), f.height(), scale, 0, 0, 0, false, false);
+            int[] before = c.compose(src, false, view, side, side, null).clone();
+            src.rewindow(second);
+            int[] after = c.compose(src, false, view, side, side, null).clone();
+            int[] fresh = new ViewportCompositor().compose(new ViewportCompositor.Source(f.render(second)), false, view, side, side, null);
+            assertArrayEquals(fresh, after, "scale " + scale);
+            assertNotEquals(java.util.Arrays.hashCode(before), java.util.Arrays.hashCode(after), "re-sampled after the rewindow");
+            src.rewindow(first);
+            assertArrayEquals(before, c.compose(src, false, view, side, side, null), "back to the first window, scale " + scale);
+        }
+    }
 
-        int[] fresh = new ViewportCompositor().compose(new ViewportCompositor.Source(f.render(second)), false, view, side, side, null);
-        assertArrayEquals(fresh, after);
-        assertNotEquals(java.util.Arrays.hashCode(before), java.util.Arrays.hashCode(after), "the same compositor re-samples after a rewindow");
+    @Test
+    void windowingStraightToHalfSizeEqualsHalvingTheWindowedImage() {
+        // a MONOCHROME1 radiograph (the inversion is part of the window's table) and a 12-bit one
+        // (odd sizes: FrameRenderTest)
+        for (String rel : new String[] {"radiography/CR_extremity_RG3_j2k_lossless_MONO1.dcm", "radiography/DX_chest_PA_canon_j2k_lossless.dcm"}) {
+            Frame f = FrameDecoder.shared().decode(SharedData.resolve("dicom/" + rel), 0);
+            Window w = f.defaultWindow();
+            ViewportCompositor.Level halved = ViewportCompositor.halve(ViewportCompositor.Level.of(f.render(w)));
+            DisplayImage direct = f.renderHalved(w, null);
+            assertEquals(halved.width(), direct.width(), rel);
+            assertEquals(halved.height(), direct.height(), rel);
+            assertArrayEquals(halved.planes()[0], direct.grey(), rel);
+            assertTrue(direct.grey() == f.renderHalved(w, direct.grey()).grey(), "written into the given array");
+        }
     }
 
     @Test
