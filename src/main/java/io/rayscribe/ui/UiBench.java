@@ -180,6 +180,7 @@ public final class UiBench {
             StallProbe probe = new StallProbe();
             for (int i = 0; i < drafts; i++) {
                 probe.start();
+                long pressedAtUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
                 FxDriver.run(() -> {
                     w.draft().greedyProperty().set(true);
                     w.draft().maxTokensProperty().set(maxTokens);
@@ -198,6 +199,9 @@ public final class UiBench {
                 r.put("tokens", FxDriver.call(() -> w.draft().tokensProperty().get()));
                 r.put("tokens_per_second", round(FxDriver.call(() -> w.draft().tokensPerSecondProperty().get())));
                 r.putAll(probe.stop());
+                // where in the draft the worst frames fell (the first token arrives at draft_to_first_token_ms)
+                r.put("max_fx_latency_after_draft_pressed_ms", ((Number) r.get("max_fx_latency_at_jvm_uptime_ms")).longValue() - pressedAtUptimeMs);
+                r.put("max_fx_cpu_after_draft_pressed_ms", ((Number) r.get("max_fx_cpu_at_jvm_uptime_ms")).longValue() - pressedAtUptimeMs);
                 runs.add(r);
             }
             out.put("drafts", runs);
