@@ -188,6 +188,7 @@ public final class Frame {
         return new DisplayImage(hw, hh, out, null);
     }
 
+    /** The viewer's 2 x 2 mean (ui.ViewportCompositor.halve) over windowed pixels; tests hold the two equal. */
     private void applyHalved(byte[] lut, byte[] out) {
         char[] idx = index;
         int hw = (width + 1) / 2;

@@ -32,6 +32,7 @@ public final class Autosaver implements AutoCloseable {
         this.store = store;
         this.delayMillis = delayMillis;
         this.onError = onError;
+        writer.execute(() -> { }); // start the thread now, not in the UI frame of the first change (a draft's start)
     }
 
     /** Snapshots {@code report} now and writes it after the quiet period. */

@@ -66,6 +66,8 @@ public final class AttentionViewModel {
 
     public AttentionViewModel(DraftViewModel draft) {
         this.draft = draft;
+        // Start the worker now: creating it (and its renice) inside the first draft's first frame cost ~4 ms of UI time.
+        WORKER.execute(() -> { });
         InvalidationListener recompute = o -> recompute();
         // The draft's own refreshes (while streaming, at most every 400 ms, and once at its end) are
         // computed on a background thread: with 100+ tokens in one frame the map, the ranking and the
