@@ -70,6 +70,12 @@ public final class ReportEditorView extends VBox {
     private final Set<Section> covered = EnumSet.noneOf(Section.class);
     static final boolean STREAM_PREVIEW = !"false".equals(System.getProperty("rayscribe.ui.streamPreview"));
     private final Label aiBannerText = new Label();
+    private final HBox aiBanner = new HBox();
+    /** The banner's look when the report has no AI text awaiting review. */
+    private static final javafx.css.PseudoClass NO_AI = javafx.css.PseudoClass.getPseudoClass("no-ai");
+    static final String NO_AI_TEXT = "No AI text awaiting review in this report.";
+    /** The longest banner text: the banner is always as tall as this needs (see {@link #aiBanner()}). */
+    private static final String LONGEST_BANNER = passagesText(999);
     private boolean syncing;
     private boolean syncPending;
     private final List<BiConsumer<Section, String>> syncListeners = new java.util.ArrayList<>();
@@ -255,11 +261,24 @@ public final class ReportEditorView extends VBox {
         return box;
     }
 
+    /**
+     * The AI-draft banner: it names the AI text awaiting review and offers to accept it. It keeps its place and its
+     * height when there is none (a muted "no AI text" line), as tall as its longest text needs at the current
+     * width: a banner appearing when a draft starts, re-wrapping when it ends and going when the last passage is
+     * accepted moved the Findings and Impression areas each time, under the radiologist's eyes.
+     */
     private Region aiBanner() {
         aiBannerText.setId("ai-banner-text");
         aiBannerText.setWrapText(true);
         aiBannerText.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(aiBannerText, Priority.ALWAYS);
+        Label sizer = new Label(LONGEST_BANNER); // never shown: holds the banner's height
+        sizer.getStyleClass().add("ai-banner-sizer");
+        sizer.setWrapText(true);
+        sizer.setMaxWidth(Double.MAX_VALUE);
+        sizer.setVisible(false);
+        StackPane text = new StackPane(sizer, aiBannerText);
+        text.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(text, Priority.ALWAYS);
         Button acceptSel = new Button("Accept selection");
         acceptSel.setId("accept-selection");
         acceptSel.setOnAction(e -> acceptSelection());
@@ -270,15 +289,21 @@ public final class ReportEditorView extends VBox {
         acceptSel.disableProperty().bind(draft.runningProperty());
         acceptSel.setMinWidth(Region.USE_PREF_SIZE);
         acceptAll.setMinWidth(Region.USE_PREF_SIZE);
-        HBox banner = new HBox(aiBannerText, acceptSel, acceptAll);
-        banner.setId("ai-banner");
-        banner.setAlignment(Pos.CENTER_LEFT);
-        banner.getStyleClass().add("ai-banner");
-        // Also while a draft runs: a regenerated draft starts by removing the old AI text, and hiding the banner for
-        // the moment until the first token moved everything below it twice per draft.
-        banner.visibleProperty().bind(vm.unreviewedAiProperty().or(draft.runningProperty()));
-        banner.managedProperty().bind(banner.visibleProperty());
-        return banner;
+        var aiText = vm.unreviewedAiProperty().or(draft.runningProperty());
+        acceptSel.visibleProperty().bind(aiText);
+        acceptAll.visibleProperty().bind(aiText);
+        aiBanner.getChildren().setAll(text, acceptSel, acceptAll);
+        aiBanner.setId("ai-banner");
+        aiBanner.setAlignment(Pos.CENTER_LEFT);
+        aiBanner.getStyleClass().add("ai-banner");
+        aiBannerText.setText(NO_AI_TEXT);
+        aiBanner.pseudoClassStateChanged(NO_AI, true);
+        return aiBanner;
+    }
+
+    static String passagesText(long passages) {
+        return "AI DRAFT — " + passages + " passage" + (passages == 1 ? "" : "s")
+                + " written by the model and not yet reviewed. Edit or accept them before signing.";
     }
 
     /** Accepts the AI spans touched by the selection (or under the caret) of the focused section. */
@@ -353,11 +378,11 @@ public final class ReportEditorView extends VBox {
         // banner and re-lays out the whole editor column in every frame of the draft.
         long ai = r == null || streaming ? 0 : r.aiSpans().size();
         String banner = streaming ? "AI DRAFT — being written by the model. Edit or accept it before signing."
-                : "AI DRAFT — " + ai + " passage" + (ai == 1 ? "" : "s")
-                + " written by the model and not yet reviewed. Edit or accept them before signing.";
+                : ai == 0 ? NO_AI_TEXT : passagesText(ai);
         if (!banner.equals(aiBannerText.getText())) {
             aiBannerText.setText(banner);
         }
+        aiBanner.pseudoClassStateChanged(NO_AI, !streaming && ai == 0);
         for (Section s : Section.values()) {
             StyleClassedTextArea area = areas.get(s);
             String want = r == null ? "" : r.text(s);

@@ -187,9 +187,8 @@ final class UiWarmUp {
         Label bannerText = new Label();
         bannerText.setWrapText(true);
         HBox banner = new HBox(bannerText, new Button("Accept selection"), new Button("Accept all"));
-        banner.getStyleClass().add("ai-banner");
-        banner.setVisible(false);
-        banner.managedProperty().bind(banner.visibleProperty());
+        banner.getStyleClass().add("ai-banner"); // always shown, like the editor's (it keeps its place)
+        bannerText.setText(ReportEditorView.NO_AI_TEXT);
         VBox root = new VBox(8, new HBox(8, stop, progress), banner, new Label("Findings"), area, list);
         root.getStyleClass().add("report-editor");
         List<AttentionViewModel.PromptShare> shares = new ArrayList<>();
@@ -219,7 +218,6 @@ final class UiWarmUp {
             steps.add(() -> {
                 area.append(chunk, "ai-text");
                 progress.setProgress(done);
-                banner.setVisible(true);
                 bannerText.setText("AI DRAFT — " + passages + " passages written by the model and not yet reviewed.");
                 relayout.run();
             });

@@ -12,6 +12,7 @@ import io.rayscribe.report.Section;
 import io.rayscribe.testing.SharedData;
 import javafx.application.Application;
 import javafx.geometry.Pos;
+import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
@@ -118,13 +119,18 @@ class MainWindowTest {
         assertTrue(onFx(() -> reportMenuItem(robot, "Sign final").isDisable()), "nothing to sign yet");
         assertTrue(onFx(() -> reportMenuItem(robot, "Stop").isDisable()), "nothing to stop");
 
+        // No AI text yet: the banner says so, muted, in the place it keeps during and after a draft.
+        assertEquals(ReportEditorView.NO_AI_TEXT, onFx(() -> robot.lookup("#ai-banner-text").queryAs(Label.class).getText()));
+        double findingsY = onFx(() -> findingsTop());
         // Draft with greedy decoding: the Findings text must grow in several steps while generation runs.
         List<Integer> lengthsWhileRunning = new ArrayList<>();
+        List<Double> findingsYWhileRunning = new ArrayList<>();
         fx(() -> {
             w.draft().greedyProperty().set(true);
             w.draft().maxTokensProperty().set(96);
             w.editor().onSynced((s, text) -> {
                 if (w.draft().runningProperty().get()) {
+                    findingsYWhileRunning.add(findingsTop());
                     int len = w.editor().shownText(Section.FINDINGS).length() + w.editor().shownText(Section.IMPRESSION).length();
                     if (lengthsWhileRunning.isEmpty() || lengthsWhileRunning.get(lengthsWhileRunning.size() - 1) != len) {
                         lengthsWhileRunning.add(len);
@@ -148,7 +154,15 @@ class MainWindowTest {
         fx(() -> assertPreviewDrawsLikeTheArea(Section.FINDINGS));
         assertTrue(onFx(() -> w.reports().report().hasUnreviewedAi()));
         assertTrue(robot.lookup("#ai-banner").query().isVisible(), "AI-draft banner shown");
+        assertTrue(onFx(() -> robot.lookup("#ai-banner-text").queryAs(Label.class).getText()).startsWith("AI DRAFT — "));
         assertTrue(w.draft().firstTokenShownNanos() > 0);
+        // nothing moved: not when the draft started (banner text), nor while it streamed, nor when it ended
+        fx(() -> w.editor().layout());
+        assertFalse(findingsYWhileRunning.isEmpty());
+        for (double y : findingsYWhileRunning) {
+            assertEquals(findingsY, y, 0.01, "Findings moved while the model wrote");
+        }
+        assertEquals(findingsY, onFx(() -> findingsTop()), 0.01, "Findings moved when the draft ended");
 
         // Stop: a long draft is stopped (Esc) as soon as its first tokens are shown; the partial text stays.
         fx(() -> {
@@ -202,8 +216,12 @@ class MainWindowTest {
         });
 
         // Review, sign and export: SR read back with the model as device observer.
+        double findingsYBeforeReview = onFx(this::findingsTop);
+        fx(() -> w.reports().acceptAll());
+        waitFor(5, "the banner's no-AI line", () -> ReportEditorView.NO_AI_TEXT.equals(robot.lookup("#ai-banner-text").queryAs(Label.class).getText()));
+        fx(() -> w.editor().layout());
+        assertEquals(findingsYBeforeReview, onFx(this::findingsTop), 0.01, "Findings moved when the AI text was accepted");
         fx(() -> {
-            w.reports().acceptAll();
             w.reports().radiologistProperty().set("Test^Radiologist");
             w.reports().markPreliminary();
             w.reports().signFinal();
@@ -384,6 +402,11 @@ class MainWindowTest {
      * this class), loads the model and drafts up to {@code maxTokens}; once the model has written text, runs
      * {@code action} on the FX thread, once. Returns the report being drafted.
      */
+    /** Where the Findings area's top edge is in the scene (what moves when something above it changes size). */
+    private double findingsTop() {
+        return w.editor().area(Section.FINDINGS).localToScene(0, 0).getY();
+    }
+
     private Report draftAndOnceTextIsWritten(String study, int maxTokens, Runnable action) throws Exception {
         fx(() -> w.open(List.of(SharedData.resolve(study))));
         waitFor(30, "the study on screen", () -> w.viewerView().hasImage());
