@@ -2,63 +2,36 @@ package io.rayscribe.dicom;
 
 import io.rayscribe.core.DisplayText;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The four corner annotations a radiologist expects over an image, derived from the study records:
- * top-left patient, top-right study, bottom-left series/image, bottom-right display state.
+ * The corner annotations over an image that come from the study records, as the viewer shows them: top-left the
+ * patient, top-right the study, bottom-left the series and image (the bottom-right corner, the display state, is
+ * the viewer's own). Each is its non-blank lines joined by newlines; a missing record gives an empty corner.
  */
-public record CornerText(List<String> topLeft, List<String> topRight, List<String> bottomLeft, List<String> bottomRight) {
+public record CornerText(String patient, String study, String seriesAndImage) {
 
-    /** {@code frameIndex} is 0-based; {@code window} may be null (colour images). */
-    public static CornerText of(Patient p, Study s, Series se, Instance i, int frameIndex, Window window, double zoom) {
-        List<String> tl = new ArrayList<>();
-        add(tl, DisplayText.personName(p.name()));
-        add(tl, p.id().isEmpty() ? "" : "ID " + p.id());
-        add(tl, join(DisplayText.dicomDate(p.birthDate()).isEmpty() ? "" : "DOB " + DisplayText.dicomDate(p.birthDate()), p.sex()));
-        List<String> tr = new ArrayList<>();
-        add(tr, s.description());
-        add(tr, join(DisplayText.dicomDate(s.date()), DisplayText.dicomTime(s.time())));
-        add(tr, s.accession().isEmpty() ? "" : "Acc " + s.accession());
-        List<String> bl = new ArrayList<>();
-        add(bl, join(se.modality(), se.bodyPart(), i.viewPosition()));
-        add(bl, "Se " + (se.number() == null ? "-" : se.number()) + (se.description().isEmpty() ? "" : " " + se.description()));
-        add(bl, "Im " + (i.number() == null ? "-" : i.number()) + (i.frames() > 1 ? "  Fr " + (frameIndex + 1) + "/" + i.frames() : ""));
-        List<String> br = new ArrayList<>();
-        if (window != null) {
-            add(br, String.format("W %s  L %s", trim(window.width()), trim(window.center())));
-        }
-        add(br, i.columns() + " x " + i.rows());
-        if (i.pixelSpacing() != null) {
-            add(br, String.format("%.3f x %.3f mm", i.pixelSpacing()[0], i.pixelSpacing()[1]));
-        }
-        if (zoom > 0) {
-            add(br, String.format("Zoom %.0f%%", zoom * 100));
-        }
-        return new CornerText(List.copyOf(tl), List.copyOf(tr), List.copyOf(bl), List.copyOf(br));
+    public static CornerText of(Patient p, Study s, Series se, Instance i) {
+        String patient = p == null ? "" : lines(DisplayText.personName(p.name()), p.id().isEmpty() ? "" : "ID " + p.id(),
+                (p.birthDate().isEmpty() ? "" : "DOB " + DisplayText.dicomDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex()));
+        String study = s == null ? "" : lines(s.description(), DisplayText.dicomDate(s.date()) + " " + DisplayText.dicomTime(s.time()),
+                s.accession().isEmpty() ? "" : "Acc " + s.accession());
+        String seriesAndImage = se == null || i == null ? "" : lines(
+                se.modality() + (se.number() == null ? "" : "  Se " + se.number()) + (se.description().isEmpty() ? "" : "  " + se.description()),
+                (i.number() == null ? "" : "Im " + i.number() + "  ") + i.columns() + "×" + i.rows()
+                        + (i.viewPosition() == null || i.viewPosition().isEmpty() ? "" : "  " + i.viewPosition()));
+        return new CornerText(patient, study, seriesAndImage);
     }
 
-    private static void add(List<String> l, String s) {
-        if (s != null && !s.isBlank()) {
-            l.add(s.trim());
-        }
-    }
-
-    private static String join(String... parts) {
+    /** The non-blank {@code lines}, stripped, one per line. */
+    public static String lines(String... lines) {
         StringBuilder b = new StringBuilder();
-        for (String p : parts) {
-            if (p != null && !p.isBlank()) {
+        for (String l : lines) {
+            if (l != null && !l.isBlank()) {
                 if (b.length() > 0) {
-                    b.append("  ");
+                    b.append('\n');
                 }
-                b.append(p.trim());
+                b.append(l.strip());
             }
         }
         return b.toString();
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.1f", v);
     }
 }

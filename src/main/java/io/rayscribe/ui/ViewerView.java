@@ -1,6 +1,6 @@
 package io.rayscribe.ui;
 
-import io.rayscribe.core.DisplayText;
+import io.rayscribe.dicom.CornerText;
 import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.Instance;
 import io.rayscribe.dicom.Patient;
@@ -304,14 +304,10 @@ public final class ViewerView extends StackPane {
         Series se = vm.seriesProperty().get();
         Instance i = vm.instanceProperty().get();
         Frame f = vm.frameProperty().get();
-        topLeft.setText(p == null ? "" : join(DisplayText.personName(p.name()), "ID " + p.id(),
-                (p.birthDate().isEmpty() ? "" : "DOB " + DisplayText.dicomDate(p.birthDate())) + (p.sex().isEmpty() ? "" : "  " + p.sex())));
-        topRight.setText(s == null ? "" : join(s.description(), DisplayText.dicomDate(s.date()) + " " + DisplayText.dicomTime(s.time()),
-                s.accession().isEmpty() ? "" : "Acc " + s.accession()));
-        bottomLeft.setText(se == null || i == null ? "" : join(
-                se.modality() + (se.number() == null ? "" : "  Se " + se.number()) + (se.description().isEmpty() ? "" : "  " + se.description()),
-                (i.number() == null ? "" : "Im " + i.number() + "  ") + i.columns() + "×" + i.rows()
-                        + (i.viewPosition() == null || i.viewPosition().isEmpty() ? "" : "  " + i.viewPosition())));
+        CornerText corners = CornerText.of(p, s, se, i);
+        topLeft.setText(corners.patient());
+        topRight.setText(corners.study());
+        bottomLeft.setText(corners.seriesAndImage());
         if (f == null) {
             bottomRight.setText("");
         } else {
@@ -320,7 +316,7 @@ public final class ViewerView extends StackPane {
             String flags = (vm.rotationProperty().get() != 0 ? "  R" + vm.rotationProperty().get() + "°" : "")
                     + (vm.flipHProperty().get() ? "  FlipH" : "") + (vm.flipVProperty().get() ? "  FlipV" : "")
                     + (vm.invertProperty().get() ? "  Inv" : "");
-            bottomRight.setText(join(w == null ? "RGB" : String.format("W %.0f  L %.0f%s", w.width(), w.center(),
+            bottomRight.setText(CornerText.lines(w == null ? "RGB" : String.format("W %.0f  L %.0f%s", w.width(), w.center(),
                             w.label() == null || w.label().isEmpty() ? "" : "  (" + w.label() + ")"),
                     String.format("Zoom %.0f%%%s", zoomPct, vm.fitProperty().get() ? " (fit)" : "") + flags,
                     vm.frameCountProperty().get() > 1 ? "Frame " + (vm.frameIndexProperty().get() + 1) + "/" + vm.frameCountProperty().get() : ""));
@@ -330,20 +326,6 @@ public final class ViewerView extends StackPane {
                 : f == null ? "Open a study: File ▸ Open, drag files here, or bin/rayscribe gui PATH" : "");
         message.setVisible(!message.getText().isEmpty());
     }
-
-    private static String join(String... lines) {
-        StringBuilder b = new StringBuilder();
-        for (String l : lines) {
-            if (l != null && !l.isBlank()) {
-                if (b.length() > 0) {
-                    b.append('\n');
-                }
-                b.append(l.strip());
-            }
-        }
-        return b.toString();
-    }
-
 
     // ---- attention layers ----
 

@@ -51,13 +51,14 @@ class DicomTagsTest {
         Study s = p.studies().get(0);
         Series se = s.series().get(0);
         Instance i = se.instances().get(0);
-        CornerText c = CornerText.of(p, s, se, i, 0, new Window(2048, 4096, "Window 1"), 0.25);
-        assertTrue(c.bottomLeft().get(0).startsWith("DX  CHEST"), c.bottomLeft().toString());
-        assertTrue(c.bottomRight().contains("W 4096  L 2048"), c.bottomRight().toString());
-        assertTrue(c.bottomRight().contains("2000 x 2128"), c.bottomRight().toString());
-        assertTrue(c.bottomRight().contains("Zoom 25%"));
+        CornerText c = CornerText.of(p, s, se, i);
+        assertTrue(c.seriesAndImage().startsWith("DX  Se "), c.seriesAndImage());
+        assertTrue(c.seriesAndImage().contains("2000×2128"), c.seriesAndImage());
+        assertTrue(c.patient().contains("ID " + p.id()), c.patient());
         if (!s.date().isEmpty()) {
-            assertTrue(c.topRight().stream().anyMatch(t -> t.startsWith(s.date().substring(0, 4) + "-")), c.topRight().toString());
+            assertTrue(c.study().contains(s.date().substring(0, 4) + "-"), c.study());
         }
+        assertTrue(!c.patient().contains("\n\n") && !c.study().endsWith("\n"), "no blank lines");
+        assertEquals("", CornerText.of(null, null, null, null).patient());
     }
 }
