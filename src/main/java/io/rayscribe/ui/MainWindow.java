@@ -238,7 +238,7 @@ public final class MainWindow implements AutoCloseable {
     public void modelUnavailable(Path dir, Throwable e) {
         String why = e instanceof RayScribeException ? e.getMessage() : e.toString();
         draft.modelStatusProperty().set("none (drafting off)");
-        draft.errorProperty().set("No drafting model: " + why + ". The viewer works; drafting is off until a model bundle is loaded (Model ▸ Load model…).");
+        draft.errorProperty().set("No drafting model: " + why + ". The viewer works; drafting is off until a model bundle is loaded (Report ▸ Load model…).");
         main.statusProperty().set("Model not loaded: " + why);
     }
 

@@ -317,6 +317,16 @@ class DropAndFailureTest {
         }
     }
 
+    /** The message's "(Menu ▸ Item)" hint names an item that exists in that menu of the window. */
+    private static void assertMenuItemNamedIn(FxRobot robot, String message) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\w+) ▸ ([^)]+)\\)").matcher(message);
+        assertTrue(m.find(), "no menu hint in: " + message);
+        javafx.scene.control.MenuBar bar = robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
+        boolean found = onFx(() -> bar.getMenus().stream().filter(menu -> menu.getText().equals(m.group(1)))
+                .flatMap(menu -> menu.getItems().stream()).anyMatch(item -> m.group(2).equals(item.getText())));
+        assertTrue(found, "no menu item " + m.group(1) + " ▸ " + m.group(2));
+    }
+
     @Test
     void aBrokenModelBundleIsNamedAndTheDemoStudyStillOpens(FxRobot robot) throws Exception {
         // A real bundle whose LLM weights file was cut short (an interrupted copy).
@@ -333,6 +343,7 @@ class DropAndFailureTest {
         String error = onFx(() -> w.draft().errorProperty().get());
         assertTrue(error.contains(weights.toString()) && error.contains("truncated"), "names the broken file and why: " + error);
         assertTrue(error.contains("drafting is off"), error);
+        assertMenuItemNamedIn(robot, error);
         assertTrue(robot.lookup("#draft-error").query().isVisible());
         assertEquals("none (drafting off)", onFx(() -> w.draft().modelStatusProperty().get()));
         assertTrue(robot.lookup("#draft-button").queryButton().isDisabled(), "no drafting without a model");
