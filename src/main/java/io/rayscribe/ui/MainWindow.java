@@ -1,6 +1,7 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.core.RayScribeException;
+import io.rayscribe.dicom.Frame;
 import io.rayscribe.dicom.LoadError;
 import io.rayscribe.dicom.Window;
 import io.rayscribe.report.Report;
@@ -198,6 +199,20 @@ public final class MainWindow implements AutoCloseable {
 
     private long draftRequestedNanos;
 
+    /** Worker thread: the frame on screen, read on the FX thread; null if it does not answer within a second. */
+    private Frame frameOnScreen() {
+        java.util.concurrent.CompletableFuture<Frame> shown = new java.util.concurrent.CompletableFuture<>();
+        javafx.application.Platform.runLater(() -> shown.complete(viewer.frameProperty().get()));
+        try {
+            return shown.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+    }
+
     /** Why there is nothing to draft from: no study yet, or the current image failed to load (named). */
     static String noImageReason(String viewerError) {
         return viewerError == null || viewerError.isBlank()
@@ -214,6 +229,7 @@ public final class MainWindow implements AutoCloseable {
                     DraftEngine e = ModelService.load(dir);
                     shape[0] = UiWarmUp.practiceShape();
                     UiWarmUp.run(e.regions()); // the plain-Java side of a draft, pre-run off the FX thread
+                    UiWarmUp.windowLevel(frameOnScreen()); // the study opened with the model is decoded by now
                     return e;
                 })
                 .onSuccess(e -> UiWarmUp.rehearseViews(e.regions(), () -> attentionPanel.prepareRows(e.regions(), () -> editor.rehearseStreaming(() -> {

@@ -1,6 +1,8 @@
 package io.rayscribe.ui;
 
 import io.rayscribe.dicom.DisplayImage;
+import io.rayscribe.dicom.Frame;
+import io.rayscribe.dicom.Window;
 import io.rayscribe.model.AttentionMaps;
 import io.rayscribe.model.PromptRegion;
 import io.rayscribe.model.TokenAttention;
@@ -107,6 +109,27 @@ final class UiWarmUp {
         for (int round = 0; round < 20; round++) {
             ViewTransform view = ViewTransform.place(300, 300, side, side, 0.55 + round * 0.001, 0, 0, 0, false, false);
             compositor.compose(source, false, view, 300, 300, heat);
+        }
+    }
+
+    /**
+     * Re-windows and composes {@code frame} (the grey image on screen; null or colour: nothing) as a W/L drag
+     * does, at a shrunken view (windowed straight to half size) and at 1:1, so the renderer's code is compiled
+     * before the first drag instead of during it. Off the FX thread; ~0.1 s of CPU.
+     */
+    static void windowLevel(Frame frame) {
+        if (frame == null || frame.isColor() || !Boolean.parseBoolean(System.getProperty("rayscribe.ui.warmWindowLevel", "true"))) {
+            return;
+        }
+        Window base = frame.defaultWindow();
+        ViewportCompositor compositor = new ViewportCompositor();
+        ViewportCompositor.Source source = new ViewportCompositor.Source(frame, base);
+        int side = 256;
+        for (int round = 0; round < 40; round++) {
+            source.rewindow(new Window(base.center() + round, base.width() + 2 * round, "warm-up"));
+            double scale = round % 2 == 0 ? 0.3 * side / Math.max(frame.width(), frame.height()) : 1;
+            ViewTransform view = ViewTransform.place(side, side, frame.width(), frame.height(), scale, 0, 0, 0, false, false);
+            compositor.compose(source, false, view, side, side, null);
         }
     }
 

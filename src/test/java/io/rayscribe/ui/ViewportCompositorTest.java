@@ -173,6 +173,18 @@ class ViewportCompositorTest {
     }
 
     @Test
+    void theWindowLevelWarmUpLeavesTheFrameOnScreenAsItWas() {
+        Frame f = FrameDecoder.shared().decode(SharedData.resolve("dicom/radiography/DX_chest_PA_canon_j2k_lossless.dcm"), 0);
+        byte[] before = f.render(f.defaultWindow()).grey().clone();
+        UiWarmUp.windowLevel(f); // the viewer shares this frame: the warm-up works on its own arrays only
+        assertArrayEquals(before, f.render(f.defaultWindow()).grey());
+        UiWarmUp.windowLevel(null); // no study on screen, or a colour one: nothing to window
+        Frame colour = FrameDecoder.shared().decode(SharedData.resolve("dicom/sc_ot/SC_rgb_explicitLE.dcm"), 0);
+        assertTrue(colour.isColor());
+        UiWarmUp.windowLevel(colour);
+    }
+
+    @Test
     void windowingStraightToHalfSizeEqualsHalvingTheWindowedImage() {
         // a MONOCHROME1 radiograph (the inversion is part of the window's table) and a 12-bit one
         // (odd sizes: FrameRenderTest)
