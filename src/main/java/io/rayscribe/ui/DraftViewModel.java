@@ -172,9 +172,7 @@ public final class DraftViewModel {
         if (!running.get()) {
             return;
         }
-        if (handle != null) {
-            handle.cancel();
-        }
+        stop();
         batcher.drain();
         if (running.get()) {
             flushRouter(drafting);

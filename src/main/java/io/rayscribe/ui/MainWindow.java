@@ -7,6 +7,7 @@ import io.rayscribe.dicom.Window;
 import io.rayscribe.report.Report;
 import io.rayscribe.report.ReportStore;
 import io.rayscribe.report.Section;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -49,6 +50,10 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -201,14 +206,14 @@ public final class MainWindow implements AutoCloseable {
 
     /** Worker thread: the frame on screen, read on the FX thread; null if it does not answer within a second. */
     private Frame frameOnScreen() {
-        java.util.concurrent.CompletableFuture<Frame> shown = new java.util.concurrent.CompletableFuture<>();
-        javafx.application.Platform.runLater(() -> shown.complete(viewer.frameProperty().get()));
+        CompletableFuture<Frame> shown = new CompletableFuture<>();
+        Platform.runLater(() -> shown.complete(viewer.frameProperty().get()));
         try {
-            return shown.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            return shown.get(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return null;
         }
     }

@@ -330,8 +330,7 @@ public final class ReportEditorView extends VBox {
         who.setPrefColumnCount(12);
         who.textProperty().bindBidirectional(vm.radiologistProperty());
         who.setTooltip(new Tooltip("The radiologist who marks this report preliminary and signs it"));
-        who.disableProperty().bind(Bindings.createBooleanBinding(
-                () -> vm.statusTextProperty().get().startsWith("FINAL"), vm.statusTextProperty())); // signed: fixed
+        who.disableProperty().bind(vm.signedProperty()); // the signer of a final report is fixed
         Button prelim = new Button("Mark preliminary");
         prelim.setId("preliminary-button");
         prelim.setOnAction(e -> vm.markPreliminary());
@@ -487,7 +486,7 @@ public final class ReportEditorView extends VBox {
             });
         }
         steps.add(() -> {
-            twin.replace(0, twin.getLength(), text.toString(), Set.of("ai-text"));
+            handOver(twin, text.toString());
             cover.setVisible(false);
             preview.setText("");
         });

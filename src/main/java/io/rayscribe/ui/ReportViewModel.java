@@ -42,6 +42,7 @@ public final class ReportViewModel implements AutoCloseable {
     private final BooleanProperty editable = new SimpleBooleanProperty(true);
     private final BooleanProperty generating = new SimpleBooleanProperty();
     private final StringProperty statusText = new SimpleStringProperty("DRAFT");
+    private final BooleanProperty signed = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty radiologist = new SimpleStringProperty(System.getProperty("user.name", ""));
     private final Runnable onChange = this::reportChanged;
@@ -106,7 +107,8 @@ public final class ReportViewModel implements AutoCloseable {
         revision.set(r.revision());
         unreviewedAi.set(r.hasUnreviewedAi());
         canSign.set(r.canSignFinal());
-        editable.set(r.status() != ReportStatus.FINAL && !generating.get());
+        signed.set(r.status() == ReportStatus.FINAL);
+        editable.set(!signed.get() && !generating.get());
         statusText.set(switch (r.status()) {
             case DRAFT -> "DRAFT";
             case PRELIMINARY -> "PRELIMINARY";
@@ -209,6 +211,11 @@ public final class ReportViewModel implements AutoCloseable {
 
     public BooleanProperty generatingProperty() {
         return generating;
+    }
+
+    /** Whether the report is signed final (and so fixed). */
+    public BooleanProperty signedProperty() {
+        return signed;
     }
 
     public StringProperty statusTextProperty() {

@@ -241,7 +241,7 @@ final class UiWarmUp {
             steps.add(() -> {
                 area.append(chunk, "ai-text");
                 progress.setProgress(done);
-                bannerText.setText("AI DRAFT — " + passages + " passages written by the model and not yet reviewed.");
+                bannerText.setText(ReportEditorView.passagesText(passages));
                 relayout.run();
             });
         }

@@ -87,6 +87,11 @@ public final class ViewerViewModel {
         patient.set(p);
         study.set(s);
         series.set(se);
+        showImage(inst, true);
+    }
+
+    /** Shows {@code inst} of the current series from its first frame; {@code resetView}: fit it, else keep the view. */
+    private void showImage(Instance inst, boolean resetView) {
         instance.set(inst);
         error.set("");
         if (inst == null || !inst.hasPixels()) {
@@ -99,7 +104,7 @@ public final class ViewerViewModel {
         if (frameIndex.get() != 0) {
             frameIndex.set(0); // triggers decode through the listener
         } else {
-            decode(inst, 0, true);
+            decode(inst, 0, resetView);
         }
     }
 
@@ -163,12 +168,8 @@ public final class ViewerViewModel {
         if (at < 0 || next < 0 || next >= images.size()) {
             return;
         }
-        Instance inst = images.get(next);
         cine.set(false);
-        instance.set(inst);
-        error.set("");
-        frameCount.set(Math.max(1, inst.frames()));
-        decode(inst, 0, false);
+        showImage(images.get(next), false);
     }
 
     public void nextFrame(int step) {
